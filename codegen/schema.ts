@@ -1,0 +1,120 @@
+// The catalog format, defined once. `catalog/README.md` documents it for humans; this file is
+// what `npm run generate` enforces. Every rule here produces an error that names the YAML file,
+// line, endpoint and field, so a catalog author never reads a stack trace.
+import { z } from 'zod';
+
+export const APP_TYPES = ['official_account', 'mini_program', 'component'] as const;
+export type AppType = (typeof APP_TYPES)[number];
+
+export const AUTH_KINDS = ['access_token', 'component_access_token', 'appsecret', 'component_appsecret', 'none'] as const;
+export type AuthKind = (typeof AUTH_KINDS)[number];
+
+export const SCALAR_TYPES = ['string', 'integer', 'number', 'boolean', 'any', 'file'] as const;
+
+/** `string`, `integer?`, `string[]`, `integer[]?` */
+const SHORTHAND = /^(string|integer|number|boolean|any|file)(\[\])?(\?)?$/;
+
+export interface FieldSpec {
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'any' | 'file' | 'object' | 'array' | 'map';
+  optional?: boolean;
+  description?: string;
+  enum?: (string | number)[];
+  items?: FieldSpec;
+  values?: FieldSpec;
+  properties?: Record<string, FieldSpec>;
+}
+
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export const fieldSchema: z.ZodType<FieldSpec> = z.lazy(() =>
+  z.union([
+    z
+      .string()
+      .regex(SHORTHAND, 'expected a type such as string, integer?, string[] or a field object')
+      .transform((s): FieldSpec => {
+        const [, base, list, opt] = SHORTHAND.exec(s)!;
+        const scalar = { type: base as FieldSpec['type'] };
+        return list ? { type: 'array', items: scalar, optional: !!opt } : { ...scalar, optional: !!opt };
+      }),
+    z
+      .strictObject({
+        type: z.enum(['string', 'integer', 'number', 'boolean', 'any', 'file', 'object', 'array', 'map']),
+        optional: z.boolean().optional(),
+        description: z.string().optional(),
+        enum: z.array(z.union([z.string(), z.number()])).min(1).optional(),
+        items: fieldSchema.optional(),
+        values: fieldSchema.optional(),
+        properties: z.record(z.string().regex(IDENT, 'field names must be identifiers'), fieldSchema).optional(),
+      })
+      .superRefine((f, ctx) => {
+        if (f.type === 'array' && !f.items) ctx.addIssue({ code: 'custom', message: 'an array needs items' });
+        if (f.type === 'map' && !f.values) ctx.addIssue({ code: 'custom', message: 'a map needs values' });
+        if (f.type === 'object' && !f.properties) ctx.addIssue({ code: 'custom', message: 'an object needs properties' });
+        if (f.enum && f.type !== 'string' && f.type !== 'integer') {
+          ctx.addIssue({ code: 'custom', message: 'enum is allowed on string and integer fields only' });
+        }
+      }),
+  ]),
+);
+
+const fields = z.record(z.string().regex(IDENT, 'field names must be identifiers'), fieldSchema);
+
+export const endpointSchema = z
+  .strictObject({
+    name: z.string().regex(/^[a-z][A-Za-z0-9]*$/, 'expected a camelCase name such as batchGetMaterial'),
+    summary: z.string().min(1),
+    docs: z.url().optional(),
+    method: z.enum(['GET', 'POST']),
+    host: z.string().regex(/^[a-z0-9.-]+$/).optional(),
+    path: z.string().regex(/^\/[A-Za-z0-9_\-/.]*$/, 'expected an absolute path without query string'),
+    auth: z.enum(AUTH_KINDS),
+    appTypes: z.array(z.enum(APP_TYPES)).min(1).optional(),
+    idempotent: z.boolean(),
+    query: fields.optional(),
+    body: fields.optional(),
+    form: fields.optional(),
+    response: z.enum(['json', 'binary', 'text']).default('json'),
+    result: fields.optional(),
+    errcodes: z.array(z.number().int()).optional(),
+    example: z.unknown().optional(),
+    deprecated: z.string().optional(),
+  })
+  .superRefine((e, ctx) => {
+    if (e.body && e.form) ctx.addIssue({ code: 'custom', path: ['form'], message: 'an endpoint has body or form, not both' });
+    if (e.method === 'GET' && (e.body || e.form)) {
+      ctx.addIssue({ code: 'custom', path: [e.body ? 'body' : 'form'], message: 'a GET endpoint takes query parameters only' });
+    }
+    const seen = new Map<string, string>();
+    for (const where of ['query', 'body', 'form'] as const) {
+      for (const key of Object.keys(e[where] ?? {})) {
+        const other = seen.get(key);
+        if (other) ctx.addIssue({ code: 'custom', path: [where, key], message: `also declared in ${other}` });
+        seen.set(key, where);
+      }
+    }
+    if (e.response === 'json' && !e.result) ctx.addIssue({ code: 'custom', path: ['result'], message: 'a json endpoint needs a result schema' });
+    if (e.response === 'json' && e.example === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['example'], message: 'a json endpoint needs an example response' });
+    }
+    if (e.form && !Object.values(e.form).some((f) => f.type === 'file')) {
+      ctx.addIssue({ code: 'custom', path: ['form'], message: 'a multipart form needs at least one file field' });
+    }
+  });
+
+export const catalogFileSchema = z.strictObject({
+  namespace: z.string().regex(/^[A-Z][A-Za-z0-9]*$/, 'expected a PascalCase namespace such as Material'),
+  title: z.string().min(1),
+  docs: z.url().optional(),
+  appTypes: z.array(z.enum(APP_TYPES)).min(1),
+  endpoints: z.array(endpointSchema).min(1),
+});
+
+export type EndpointSpec = z.output<typeof endpointSchema>;
+export type CatalogFile = z.output<typeof catalogFileSchema>;
+
+export const errcodeSchema = z.strictObject({
+  zh: z.string().optional(),
+  en: z.string().optional(),
+  category: z.enum(['ok', 'token', 'credential', 'rate_limit', 'system_busy', 'parameter', 'permission', 'not_found', 'content', 'other']),
+});
+export const errcodesFileSchema = z.record(z.string().regex(/^-?\d+$/), errcodeSchema);

@@ -1,0 +1,154 @@
+// createClient(): one WeChat app (official account or mini program) with its token manager,
+// transport and policies. Generated functions take the client as their first argument.
+import { callEndpoint, execute } from './call.js';
+import { WxConfigError } from './errors.js';
+import { createTransport, type FetchLike, type Transport } from './http.js';
+import type { WxPromise } from './promise.js';
+import { DEFAULT_RETRY, type RetryOptions } from './retry.js';
+import { Runtime, type Logger, type TokenProvider } from './runtime.js';
+import { memoryStorage } from './storage/memory.js';
+import type { Storage } from './storage/types.js';
+import { TokenManager } from './token.js';
+import type { AppType, AuthKind, CallOptions, EndpointDescriptor, ValidationMode } from './types.js';
+
+export const kRuntime: unique symbol = Symbol.for('wxkit.runtime');
+
+export interface Client<A extends AppType = AppType> {
+  readonly appType: A;
+  readonly appid: string;
+  /** Any WeChat endpoint, catalogued or not, with the same token handling and error mapping. */
+  request<T = unknown>(req: RawRequest, options?: CallOptions): WxPromise<T>;
+  /** A valid access_token (from the store, or fetched once however many ask). */
+  getAccessToken(): Promise<string>;
+  readonly [kRuntime]: Runtime;
+}
+
+export interface RawRequest {
+  method?: 'GET' | 'POST';
+  path: string;
+  host?: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: Record<string, unknown>;
+  /** Multipart fields; file values are Blobs or `{ data, filename, contentType? }`. */
+  form?: Record<string, unknown>;
+  auth?: AuthKind;
+  /** Allows retries after transient failures; false unless you say so. */
+  idempotent?: boolean;
+  response?: 'json' | 'binary' | 'text';
+}
+
+export interface ClientOptions<A extends 'official_account' | 'mini_program'> {
+  appType: A;
+  appid: string;
+  /** Needed to fetch tokens yourself; not needed when `accessToken` is supplied (hub, component). */
+  appsecret?: string;
+  /** Where tokens live; memory by default. Use fileStorage / redisStorage to share them. */
+  storage?: Storage;
+  /** `token` (/cgi-bin/token, default) or `stable_token` (/cgi-bin/stable_token). */
+  tokenEndpoint?: 'token' | 'stable_token';
+  /** Default https://api.weixin.qq.com; point it at the simulator or a proxy. */
+  baseUrl?: string;
+  /** Base URLs for other WeChat hosts, e.g. { 'mp.weixin.qq.com': 'http://...' }. */
+  hosts?: Record<string, string>;
+  fetch?: FetchLike;
+  transport?: Transport;
+  timeoutMs?: number;
+  retry?: Partial<RetryOptions>;
+  /** Check responses against the catalog's schemas: off (default), warn, strict. */
+  validation?: ValidationMode;
+  refreshMarginMs?: number;
+  logger?: Logger;
+  /** Supply tokens from elsewhere (a hub, a third-party platform) instead of fetching them. */
+  accessToken?: TokenProvider;
+}
+
+const APP_TYPES = ['official_account', 'mini_program'];
+
+export function createClient<A extends 'official_account' | 'mini_program'>(options: ClientOptions<A>): Client<A> {
+  if (!APP_TYPES.includes(options?.appType)) {
+    throw new WxConfigError(`createClient: appType must be 'official_account' or 'mini_program', got ${JSON.stringify(options?.appType)}`);
+  }
+  if (typeof options.appid !== 'string' || !/^\w{4,64}$/.test(options.appid)) {
+    throw new WxConfigError(`createClient: appid must be a non-empty string of letters and digits, got ${JSON.stringify(options.appid)}`);
+  }
+  if (!options.accessToken && !options.appsecret) {
+    throw new WxConfigError(`createClient: client ${options.appid} needs an appsecret (or an accessToken provider such as hubStorage)`);
+  }
+  const secret = options.appsecret;
+  const storage = options.storage ?? memoryStorage();
+  let rt: Runtime;
+  const accessToken =
+    options.accessToken ??
+    new TokenManager({
+      key: `wxkit:${options.appid}:access_token`,
+      storage,
+      refreshMarginMs: options.refreshMarginMs,
+      fetch: () => fetchAccessToken(rt, options.tokenEndpoint ?? 'token', secret!),
+    });
+  rt = new Runtime({
+    appType: options.appType,
+    appid: options.appid,
+    transport: options.transport ?? createTransport({ fetch: options.fetch }),
+    baseUrl: options.baseUrl ?? 'https://api.weixin.qq.com',
+    hosts: options.hosts ?? {},
+    timeoutMs: options.timeoutMs ?? 10_000,
+    retry: { ...DEFAULT_RETRY, ...options.retry },
+    validation: options.validation ?? 'off',
+    logger: options.logger ?? { warn: (m) => console.warn(m) },
+    accessToken,
+    secret: () => secret,
+  });
+  return clientFor(rt, options.appType);
+}
+
+/** Wraps a runtime as a Client; also used by the third-party platform for authorizers. */
+export function clientFor<A extends AppType>(rt: Runtime, appType: A): Client<A> {
+  return {
+    appType,
+    appid: rt.appid,
+    [kRuntime]: rt,
+    request<T>(req: RawRequest, options?: CallOptions) {
+      return callEndpoint<T>(rt, rawDescriptor(req, rt.appType), { ...req.query, ...req.body, ...req.form }, options);
+    },
+    async getAccessToken() {
+      const provider = rt.tokenProvider('access_token');
+      if (!provider) throw new WxConfigError(`client ${rt.appid} has no access_token provider`);
+      return provider.get();
+    },
+  };
+}
+
+function rawDescriptor(req: RawRequest, appType: AppType): EndpointDescriptor {
+  if (typeof req?.path !== 'string' || !req.path.startsWith('/')) {
+    throw new WxConfigError(`request: path must start with '/', got ${JSON.stringify(req?.path)}`);
+  }
+  const method = req.method ?? (req.body || req.form ? 'POST' : 'GET');
+  return {
+    id: `request ${method} ${req.path}`,
+    method,
+    host: req.host,
+    path: req.path,
+    auth: req.auth ?? 'access_token',
+    appTypes: [appType],
+    idempotent: req.idempotent ?? false,
+    ...(req.response && req.response !== 'json' ? { response: req.response } : {}),
+    query: Object.keys(req.query ?? {}),
+    ...(req.form ? { form: Object.keys(req.form) } : {}),
+  };
+}
+
+async function fetchAccessToken(rt: Runtime, kind: 'token' | 'stable_token', secret: string) {
+  const d: EndpointDescriptor =
+    kind === 'token'
+      ? { id: 'Credential.getAccessToken', method: 'GET', path: '/cgi-bin/token', auth: 'appsecret', appTypes: [rt.appType], idempotent: true, query: ['grant_type'] }
+      : { id: 'Credential.getStableAccessToken', method: 'POST', path: '/cgi-bin/stable_token', auth: 'none', appTypes: [rt.appType], idempotent: true };
+  const params = kind === 'token' ? { grant_type: 'client_credential' } : { grant_type: 'client_credential', appid: rt.appid, secret };
+  const { data } = await execute<{ access_token: string; expires_in: number }>(rt, d, params, {});
+  return { value: data.access_token, expiresIn: data.expires_in };
+}
+
+export function runtimeOf(client: Client): Runtime {
+  const rt = client?.[kRuntime];
+  if (!(rt instanceof Runtime)) throw new WxConfigError('expected a wxkit client created by createClient()');
+  return rt;
+}

@@ -1,0 +1,30 @@
+// When a failed call may be sent again. WeChat answers almost everything with HTTP 200 and an
+// errcode, so "retry on failure" must be decided by meaning: a message send that timed out may
+// have been delivered, and sending it again would message the user twice.
+import { WxApiError, WxHttpError, WxNetworkError, WxTimeoutError } from './errors.js';
+
+export interface RetryOptions {
+  /** Extra attempts for idempotent endpoints (default 2). */
+  retries: number;
+  /** First backoff in ms (default 200), doubled each time with jitter, capped by maxDelayMs. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryOptions = { retries: 2, baseDelayMs: 200, maxDelayMs: 3_000 };
+
+/** Transient failures: WeChat's "system busy", 5xx, 429, a dropped connection, a timeout. */
+export function isTransient(error: unknown): boolean {
+  if (error instanceof WxApiError) return error.errcode === -1;
+  if (error instanceof WxHttpError) return error.status >= 500 || error.status === 429;
+  return error instanceof WxNetworkError || error instanceof WxTimeoutError;
+}
+
+export function shouldRetry(error: unknown, idempotent: boolean, attempt: number, opts: RetryOptions): boolean {
+  return idempotent && attempt <= opts.retries && isTransient(error);
+}
+
+export function backoff(attempt: number, opts: RetryOptions): number {
+  const exp = Math.min(opts.maxDelayMs, opts.baseDelayMs * 2 ** (attempt - 1));
+  return Math.round(exp / 2 + Math.random() * (exp / 2));
+}

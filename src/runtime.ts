@@ -1,0 +1,101 @@
+// What a client carries into every call: where to send, how to authenticate, and the policies
+// (timeout, retries, validation). Credentials sit in closures, not properties, so logging a
+// client or an error never prints an appsecret.
+import { WxConfigError } from './errors.js';
+import type { Transport } from './http.js';
+import type { RetryOptions } from './retry.js';
+import type { AppType, AuthKind, ValidationMode } from './types.js';
+
+/** Anything that hands out a token and can be told one failed: TokenManager, a hub, a component. */
+export interface TokenProvider {
+  get(): Promise<string>;
+  invalidate(stale: string): Promise<void>;
+}
+
+export interface Logger {
+  warn(message: string): void;
+}
+
+export interface RuntimeConfig {
+  appType: AppType;
+  appid: string;
+  transport: Transport;
+  baseUrl: string;
+  hosts: Record<string, string>;
+  timeoutMs: number;
+  retry: RetryOptions;
+  validation: ValidationMode;
+  logger: Logger;
+  accessToken?: TokenProvider;
+  componentAccessToken?: TokenProvider;
+  /** appid + secret for endpoints that take them in the query (`auth: appsecret`). */
+  secret?: () => string | undefined;
+}
+
+export class Runtime {
+  readonly appType: AppType;
+  readonly appid: string;
+  readonly transport: Transport;
+  readonly timeoutMs: number;
+  readonly retry: RetryOptions;
+  readonly validation: ValidationMode;
+  readonly logger: Logger;
+  #baseUrl: string;
+  #hosts: Record<string, string>;
+  #explicitBase: boolean;
+  #tokens: Partial<Record<AuthKind, TokenProvider>>;
+  #secret: () => string | undefined;
+
+  constructor(c: RuntimeConfig) {
+    this.appType = c.appType;
+    this.appid = c.appid;
+    this.transport = c.transport;
+    this.timeoutMs = c.timeoutMs;
+    this.retry = c.retry;
+    this.validation = c.validation;
+    this.logger = c.logger;
+    this.#baseUrl = c.baseUrl.replace(/\/+$/, '');
+    this.#explicitBase = this.#baseUrl !== 'https://api.weixin.qq.com';
+    this.#hosts = c.hosts;
+    this.#tokens = { access_token: c.accessToken, component_access_token: c.componentAccessToken };
+    this.#secret = c.secret ?? (() => undefined);
+  }
+
+  /**
+   * Base URL for a WeChat host. A client pointed at a simulator or proxy sends every host there,
+   * unless `hosts` maps that host elsewhere.
+   */
+  baseFor(host: string | undefined): string {
+    if (!host || host === 'api.weixin.qq.com') return this.#baseUrl;
+    return this.#hosts[host] ?? (this.#explicitBase ? this.#baseUrl : `https://${host}`);
+  }
+
+  /** Adds the credential the endpoint needs to `url`; returns the token used, if any. */
+  async addCredential(auth: AuthKind, url: URL): Promise<string | undefined> {
+    if (auth === 'none' || auth === 'component_appsecret') return undefined;
+    if (auth === 'appsecret') {
+      const secret = this.#secret();
+      if (!secret) throw new WxConfigError(`this endpoint needs the appsecret, and client ${this.appid} has none`);
+      url.searchParams.set('appid', this.appid);
+      url.searchParams.set('secret', secret);
+      return undefined;
+    }
+    const provider = this.#tokens[auth];
+    if (!provider) throw new WxConfigError(`client ${this.appid} cannot provide a ${auth}`);
+    const token = await provider.get();
+    url.searchParams.set(auth, token);
+    return token;
+  }
+
+  canReplay(auth: AuthKind): boolean {
+    return this.#tokens[auth] !== undefined;
+  }
+
+  async invalidateCredential(auth: AuthKind, stale: string): Promise<void> {
+    await this.#tokens[auth]?.invalidate(stale);
+  }
+
+  tokenProvider(auth: 'access_token' | 'component_access_token'): TokenProvider | undefined {
+    return this.#tokens[auth];
+  }
+}

@@ -1,0 +1,24 @@
+// The one storage interface every token store implements: memory, file, Redis, the hub.
+// Values are opaque strings (the token manager serialises its own records).
+
+/** Releases a lock; safe to call twice. */
+export type Unlock = () => Promise<void>;
+
+export interface Storage {
+  /** Shown in error messages, e.g. `file storage (/var/lib/wxkit)`; never contains credentials. */
+  readonly name: string;
+  get(key: string): Promise<string | undefined>;
+  /** `ttlMs` undefined means keep until deleted. */
+  set(key: string, value: string, ttlMs?: number): Promise<void>;
+  delete(key: string): Promise<void>;
+  /**
+   * Delete only if the stored value is still `expected`: how a failed token is invalidated
+   * without throwing away a fresher one that another caller stored meanwhile.
+   */
+  deleteIf?(key: string, expected: string): Promise<boolean>;
+  /**
+   * Try to take a lock shared by every process using this store. Resolves to an unlock function,
+   * or undefined when someone else holds it. Stores without it are process-local.
+   */
+  lock?(key: string, ttlMs: number): Promise<Unlock | undefined>;
+}

@@ -1,0 +1,142 @@
+// A cached credential (access_token, ticket, component token) with one rule above all: however many
+// callers and processes ask at once, WeChat's token endpoint is called once. In-process callers
+// share one promise; processes share the store's lock, and those that lose the race re-read the
+// store instead of fetching. A fetched token invalidates the previous one at WeChat after a short
+// overlap, so a stampede does not just waste quota: it breaks every other holder of the token.
+import { WxStorageError } from './errors.js';
+import type { Storage } from './storage/types.js';
+
+export interface FetchedToken {
+  value: string;
+  /** Seconds, as WeChat reports it. */
+  expiresIn: number;
+}
+
+export interface TokenManagerOptions {
+  /** Storage key, e.g. `wxkit:wx123:access_token`. */
+  key: string;
+  storage: Storage;
+  fetch: () => Promise<FetchedToken>;
+  /** Refresh this long before expiry (default 5 minutes). */
+  refreshMarginMs?: number;
+  /** How long a cross-process refresh lock is held at most (default 15 s). */
+  lockTtlMs?: number;
+  /** How often a process waiting on another's refresh re-reads the store (default 50 ms). */
+  pollMs?: number;
+  now?: () => number;
+  /** Called after every successful fetch, e.g. for events or metrics. */
+  onRefresh?: (token: FetchedToken) => void;
+}
+
+interface Stored {
+  v: string;
+  /** Unix ms at which WeChat stops accepting it. */
+  e: number;
+}
+
+export class TokenManager {
+  readonly key: string;
+  #opts: Required<Omit<TokenManagerOptions, 'onRefresh'>> & Pick<TokenManagerOptions, 'onRefresh'>;
+  #inflight: Promise<string> | undefined;
+  #background: Promise<unknown> | undefined;
+
+  constructor(options: TokenManagerOptions) {
+    this.key = options.key;
+    this.#opts = {
+      ...options,
+      refreshMarginMs: options.refreshMarginMs ?? 300_000,
+      lockTtlMs: options.lockTtlMs ?? 15_000,
+      pollMs: options.pollMs ?? 50,
+      now: options.now ?? Date.now,
+    };
+  }
+
+  /** A token valid now. Fetches only when none is stored or the stored one is about to expire. */
+  async get(): Promise<string> {
+    const stored = await this.#read();
+    const now = this.#opts.now();
+    if (stored && stored.e - now > this.#opts.refreshMarginMs) return stored.v;
+    if (stored && stored.e - now > Math.min(30_000, this.#opts.refreshMarginMs / 2)) {
+      // Still good for a while: hand it out and refresh behind the caller's back.
+      this.#background ??= this.#refresh(stored.v)
+        .catch(() => undefined)
+        .finally(() => (this.#background = undefined));
+      return stored.v;
+    }
+    return this.#refresh(stored?.v);
+  }
+
+  /**
+   * WeChat rejected `stale`. Forget it, but only if the store still holds exactly that token: a
+   * burst of failures seen by many callers removes one token and causes one refresh.
+   */
+  async invalidate(stale: string): Promise<void> {
+    const stored = await this.#read();
+    if (!stored || stored.v !== stale) return;
+    const raw = JSON.stringify(stored);
+    if (this.#opts.storage.deleteIf) await this.#opts.storage.deleteIf(this.key, raw);
+    else await this.#opts.storage.delete(this.key);
+  }
+
+  /** Forces the next `get()` to fetch. */
+  async clear(): Promise<void> {
+    await this.#opts.storage.delete(this.key);
+  }
+
+  #refresh(seen: string | undefined): Promise<string> {
+    this.#inflight ??= this.#refreshOnce(seen).finally(() => (this.#inflight = undefined));
+    return this.#inflight;
+  }
+
+  async #refreshOnce(seen: string | undefined): Promise<string> {
+    const { storage, lockTtlMs, pollMs } = this.#opts;
+    if (!storage.lock) return this.#fetchAndStore();
+    const deadline = this.#opts.now() + lockTtlMs * 2;
+    for (;;) {
+      const unlock = await storage.lock(`${this.key}:lock`, lockTtlMs);
+      if (unlock) {
+        try {
+          // Someone may have refreshed between our read and our lock.
+          const fresh = await this.#read();
+          if (fresh && fresh.v !== seen && this.#isFresh(fresh)) return fresh.v;
+          return await this.#fetchAndStore();
+        } finally {
+          await unlock().catch(() => undefined);
+        }
+      }
+      await sleep(pollMs);
+      const fresh = await this.#read();
+      if (fresh && fresh.v !== seen && this.#isFresh(fresh)) return fresh.v;
+      if (this.#opts.now() > deadline) {
+        throw new WxStorageError(`gave up waiting for another process to refresh ${this.key}`, storage.name);
+      }
+    }
+  }
+
+  async #fetchAndStore(): Promise<string> {
+    const token = await this.#opts.fetch();
+    const record: Stored = { v: token.value, e: this.#opts.now() + token.expiresIn * 1000 };
+    await this.#opts.storage.set(this.key, JSON.stringify(record), token.expiresIn * 1000);
+    this.#opts.onRefresh?.(token);
+    return token.value;
+  }
+
+  #isFresh(s: Stored): boolean {
+    return s.e - this.#opts.now() > Math.min(30_000, this.#opts.refreshMarginMs / 2);
+  }
+
+  async #read(): Promise<Stored | undefined> {
+    const raw = await this.#opts.storage.get(this.key);
+    if (!raw) return undefined;
+    try {
+      const s = JSON.parse(raw) as Stored;
+      return typeof s.v === 'string' && typeof s.e === 'number' ? s : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
