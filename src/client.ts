@@ -20,8 +20,12 @@ export interface Client<A extends AppType = AppType> {
   request<T = unknown>(req: RawRequest, options?: CallOptions): WxPromise<T>;
   /** A valid access_token (from the store, or fetched once however many ask). */
   getAccessToken(): Promise<string>;
+  /** A valid JS-SDK (`jsapi`) or card (`wx_card`) ticket, cached and refreshed like the token. */
+  getTicket(type: TicketType): Promise<string>;
   readonly [kRuntime]: Runtime;
 }
+
+export type TicketType = 'jsapi' | 'wx_card';
 
 export interface RawRequest {
   method?: 'GET' | 'POST';
@@ -60,6 +64,8 @@ export interface ClientOptions<A extends 'official_account' | 'mini_program'> {
   logger?: Logger;
   /** Supply tokens from elsewhere (a hub, a third-party platform) instead of fetching them. */
   accessToken?: TokenProvider;
+  /** Supply tickets from elsewhere (a hub) instead of fetching them with the access_token. */
+  ticket?: (type: TicketType) => TokenProvider;
 }
 
 const APP_TYPES = ['official_account', 'mini_program'];
@@ -98,11 +104,27 @@ export function createClient<A extends 'official_account' | 'mini_program'>(opti
     accessToken,
     secret: () => secret,
   });
-  return clientFor(rt, options.appType);
+  const tickets = new Map<TicketType, TokenProvider>();
+  const ticketFor = (type: TicketType): TokenProvider => {
+    let provider = tickets.get(type);
+    if (!provider) {
+      provider =
+        options.ticket?.(type) ??
+        new TokenManager({
+          key: `wxkit:${options.appid}:ticket:${type}`,
+          storage,
+          refreshMarginMs: options.refreshMarginMs,
+          fetch: () => fetchTicket(rt, type),
+        });
+      tickets.set(type, provider);
+    }
+    return provider;
+  };
+  return clientFor(rt, options.appType, ticketFor);
 }
 
 /** Wraps a runtime as a Client; also used by the third-party platform for authorizers. */
-export function clientFor<A extends AppType>(rt: Runtime, appType: A): Client<A> {
+export function clientFor<A extends AppType>(rt: Runtime, appType: A, tickets?: (type: TicketType) => TokenProvider): Client<A> {
   return {
     appType,
     appid: rt.appid,
@@ -114,6 +136,11 @@ export function clientFor<A extends AppType>(rt: Runtime, appType: A): Client<A>
       const provider = rt.tokenProvider('access_token');
       if (!provider) throw new WxConfigError(`client ${rt.appid} has no access_token provider`);
       return provider.get();
+    },
+    async getTicket(type: TicketType) {
+      if (type !== 'jsapi' && type !== 'wx_card') throw new WxConfigError(`getTicket: type must be 'jsapi' or 'wx_card', got ${JSON.stringify(type)}`);
+      if (!tickets) throw new WxConfigError(`client ${rt.appid} cannot fetch tickets`);
+      return tickets(type).get();
     },
   };
 }
@@ -145,6 +172,13 @@ async function fetchAccessToken(rt: Runtime, kind: 'token' | 'stable_token', sec
   const params = kind === 'token' ? { grant_type: 'client_credential' } : { grant_type: 'client_credential', appid: rt.appid, secret };
   const { data } = await execute<{ access_token: string; expires_in: number }>(rt, d, params, {});
   return { value: data.access_token, expiresIn: data.expires_in };
+}
+
+/** Exported for the third-party platform, whose authorizer clients fetch tickets the same way. */
+export async function fetchTicket(rt: Runtime, type: TicketType) {
+  const d: EndpointDescriptor = { id: 'Credential.getTicket', method: 'GET', path: '/cgi-bin/ticket/getticket', auth: 'access_token', appTypes: [rt.appType], idempotent: true, query: ['type'] };
+  const { data } = await execute<{ ticket: string; expires_in: number }>(rt, d, { type }, {});
+  return { value: data.ticket, expiresIn: data.expires_in };
 }
 
 export function runtimeOf(client: Client): Runtime {
