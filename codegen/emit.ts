@@ -134,6 +134,8 @@ function descriptorText(ns: string, e: EndpointSpec, apps: AppType[], schemaModu
     const keys = Object.keys(e[where] ?? {});
     if (keys.length) lines.push(`${where}: ${JSON.stringify(keys).replace(/"/g, "'").replace(/,/g, ', ')}`);
   }
+  const files = Object.entries(e.form ?? {}).filter(([, f]) => f.type === 'file').map(([k]) => k);
+  if (files.length) lines.push(`files: ${JSON.stringify(files).replace(/"/g, "'").replace(/,/g, ', ')}`);
   const required = Object.entries(paramsOf(e)).filter(([, f]) => !f.optional).map(([k]) => k);
   if (required.length) lines.push(`required: ${JSON.stringify(required).replace(/"/g, "'").replace(/,/g, ', ')}`);
   if (e.response === 'json' && schemaModule) {

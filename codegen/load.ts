@@ -134,7 +134,8 @@ function describe(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return `unknown key(s) ${issue.keys.join(', ')}`;
   if (issue.code === 'invalid_union') {
     // Fields are "shorthand string | object": report the branch the author was aiming at.
-    const branch = issue.errors.find((errs) => errs.length && errs[0]!.code !== 'invalid_type') ?? issue.errors[0];
+    const branch = issue.errors.find((errs) => errs.length && errs[0]!.code !== 'invalid_type');
+    if (!branch) return 'expected a type such as string, integer?, string[] or a field object';
     const first = branch?.[0];
     if (first) return `${first.path.length ? `${fieldPath(first.path)}: ` : ''}${describe(first)}`;
   }

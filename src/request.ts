@@ -23,7 +23,7 @@ export function buildRequest(rt: Runtime, d: EndpointDescriptor, params: Record<
       url.searchParams.set(key, typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value));
     } else if (formKeys.has(key)) {
       form ??= new FormData();
-      appendFormField(form, key, value, d.id);
+      appendFormField(form, key, value, d.id, d.files?.includes(key) ?? false);
     } else {
       body[key] = value;
     }
@@ -33,8 +33,8 @@ export function buildRequest(rt: Runtime, d: EndpointDescriptor, params: Record<
   return { url: url.toString(), body: JSON.stringify(body) };
 }
 
-function appendFormField(form: FormData, key: string, value: unknown, endpoint: string): void {
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+function appendFormField(form: FormData, key: string, value: unknown, endpoint: string, mustBeFile: boolean): void {
+  if (!mustBeFile && (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')) {
     form.append(key, String(value));
     return;
   }

@@ -25,6 +25,8 @@ export interface EndpointDescriptor {
   readonly query?: readonly string[];
   readonly body?: readonly string[];
   readonly form?: readonly string[];
+  /** Form fields that must be files. */
+  readonly files?: readonly string[];
   readonly required?: readonly string[];
   readonly schema?: () => Promise<SchemaLike>;
 }

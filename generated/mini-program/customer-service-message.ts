@@ -119,6 +119,7 @@ export const uploadTempMedia = /* @__PURE__ */ defineEndpoint<UploadTempMediaPar
   idempotent: false,
   query: ['type'],
   form: ['media'],
+  files: ['media'],
   required: ['type', 'media'],
   schema: () => import('./customer-service-message.schema.js').then((m) => m.uploadTempMedia),
 });

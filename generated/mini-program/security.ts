@@ -131,6 +131,7 @@ export const imgSecCheck = /* @__PURE__ */ defineEndpoint<ImgSecCheckParams, Img
   appTypes: ['mini_program'],
   idempotent: true,
   form: ['media'],
+  files: ['media'],
   required: ['media'],
   schema: () => import('./security.schema.js').then((m) => m.imgSecCheck),
 });

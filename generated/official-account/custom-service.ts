@@ -335,6 +335,7 @@ export const uploadKfHeadImg = /* @__PURE__ */ defineEndpoint<UploadKfHeadImgPar
   idempotent: false,
   query: ['kf_account'],
   form: ['media'],
+  files: ['media'],
   required: ['kf_account', 'media'],
   schema: () => import('./custom-service.schema.js').then((m) => m.uploadKfHeadImg),
 });

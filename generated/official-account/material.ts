@@ -37,6 +37,7 @@ export const uploadTempMedia = /* @__PURE__ */ defineEndpoint<UploadTempMediaPar
   idempotent: false,
   query: ['type'],
   form: ['media'],
+  files: ['media'],
   required: ['type', 'media'],
   schema: () => import('./material.schema.js').then((m) => m.uploadTempMedia),
 });
@@ -107,6 +108,7 @@ export const uploadImage = /* @__PURE__ */ defineEndpoint<UploadImageParams, Upl
   appTypes: ['official_account'],
   idempotent: false,
   form: ['media'],
+  files: ['media'],
   required: ['media'],
   schema: () => import('./material.schema.js').then((m) => m.uploadImage),
 });
@@ -141,6 +143,7 @@ export const addMaterial = /* @__PURE__ */ defineEndpoint<AddMaterialParams, Add
   idempotent: false,
   query: ['type'],
   form: ['media', 'description'],
+  files: ['media'],
   required: ['type', 'media'],
   schema: () => import('./material.schema.js').then((m) => m.addMaterial),
 });

@@ -1,0 +1,190 @@
+// The callback endpoint as a web-standard `(Request) => Promise<Response>`.
+//
+// Every check that can refuse a request runs before user code, cheapest first:
+//   method (405) → query parameters (400) → timestamp window (403) → plaintext signature (401)
+//   → body size (413) → body UTF-8 / XML / JSON shape (400) → msg_signature (401) → AES (400)
+//   → receiveId (403) → message parse (400) → dedupe (200 "success") → onMessage.
+// Once a push is authentic, failures in user code are reported and acknowledged with 200 "success":
+// WeChat would otherwise retry a push that fails the same way every time.
+
+import { WxConfigError, WxError } from '../errors.js';
+import { createCrypto, sha1Signature, verifySignature } from './crypto.js';
+import { dedupeKey, memorySeenStore, type SeenStore } from './dedupe.js';
+import { readEnvelope } from './envelope.js';
+import { describeError, refusalFor, success, textResponse } from './http.js';
+import { parseMessageWithFormat, type PushFormat } from './message.js';
+import type { WxMessage } from './message-types.js';
+import { readCapped, decodeUtf8 } from './body.js';
+import { renderResult, type HandlerResult } from './respond.js';
+import { checkFreshness, verifyUrl } from './verify.js';
+
+export type { HandlerResult } from './respond.js';
+
+export interface MessageContext {
+  request: Request;
+  /** plain: no encryption; compatible: plaintext fields and Encrypt both sent; safe: Encrypt only. */
+  mode: 'plain' | 'compatible' | 'safe';
+  format: PushFormat;
+  /** The `openid` query parameter official accounts add, when present. */
+  openid: string | undefined;
+  dedupeKey: string;
+}
+
+export interface ErrorContext {
+  stage: 'onMessage' | 'reply' | 'dedupe' | 'config' | 'internal';
+  request: Request;
+  message: WxMessage | undefined;
+}
+
+export interface MessageHandlerOptions {
+  token: string;
+  /** Needed for safe / compatible mode and WeCom. */
+  encodingAESKey?: string;
+  /** The id every ciphertext must carry: appid, WeCom corpid, or third-party platform (component) appid. */
+  appid: string;
+  onMessage: (message: WxMessage, ctx: MessageContext) => HandlerResult | Promise<HandlerResult>;
+  /** Defaults to one console.error line (error name and message; never the body or secrets). */
+  onError?: (error: unknown, ctx: ErrorContext) => void | Promise<void>;
+  maxBodyBytes?: number;
+  timestampWindowSeconds?: number;
+  /** Defaults to an in-memory store; `false` turns de-duplication off. */
+  dedupe?: SeenStore | false;
+  dedupeTtlSeconds?: number;
+  /**
+   * Accept unencrypted POSTs. Defaults to true only when no encodingAESKey is set: a plaintext push
+   * is authenticated by its URL signature alone, which does not cover the body.
+   */
+  allowPlaintext?: boolean;
+  /** Clock in milliseconds. */
+  now?: () => number;
+}
+
+export type MessageHandler = ((request: Request) => Promise<Response>) & { readonly maxBodyBytes: number };
+
+const MiB = 1024 * 1024;
+
+export function createMessageHandler(options: MessageHandlerOptions): MessageHandler {
+  const { token, appid, onMessage } = options;
+  if (typeof token !== 'string' || token === '') throw new WxConfigError('createMessageHandler: token is required');
+  if (typeof appid !== 'string' || appid === '') throw new WxConfigError('createMessageHandler: appid is required');
+  if (typeof onMessage !== 'function') throw new WxConfigError('createMessageHandler: onMessage must be a function');
+  const maxBodyBytes = options.maxBodyBytes ?? MiB;
+  const windowSeconds = options.timestampWindowSeconds ?? 300;
+  const ttl = options.dedupeTtlSeconds ?? 60;
+  if (!(Number.isInteger(maxBodyBytes) && maxBodyBytes > 0)) throw new WxConfigError('maxBodyBytes must be a positive integer');
+  if (!(windowSeconds >= 0)) throw new WxConfigError('timestampWindowSeconds must be >= 0');
+  const crypto =
+    options.encodingAESKey === undefined ? undefined : createCrypto({ token, encodingAESKey: options.encodingAESKey, receiveId: appid });
+  const store = options.dedupe === false ? undefined : (options.dedupe ?? memorySeenStore());
+  const allowPlaintext = options.allowPlaintext ?? crypto === undefined;
+  const now = options.now ?? Date.now;
+  const onError = options.onError ?? defaultOnError;
+
+  const report = (error: unknown, ctx: ErrorContext): void => {
+    try {
+      // A failing error hook must not turn an acknowledgement into a 500 and a retry storm.
+      Promise.resolve(onError(error, ctx)).catch(() => undefined);
+    } catch {
+      /* ignored, see above */
+    }
+  };
+
+  const receive = async (request: Request, query: URLSearchParams): Promise<Response> => {
+    const msgSignature = query.get('msg_signature');
+    const encrypted = msgSignature !== null || query.get('encrypt_type') === 'aes';
+    const signature = query.get('signature');
+    if (encrypted && !msgSignature) return textResponse(400, 'missing msg_signature');
+    if (!encrypted && !signature) return textResponse(400, 'missing signature');
+    if (!encrypted && !allowPlaintext) return textResponse(403, 'unencrypted pushes are not accepted');
+    if (encrypted && !crypto) {
+      report(new WxConfigError('encrypted push received but no encodingAESKey is configured'), { stage: 'config', request, message: undefined });
+      return textResponse(500, 'server not configured for encrypted callbacks');
+    }
+    const fresh = checkFreshness(query, now(), windowSeconds);
+    if (fresh instanceof Response) return fresh;
+    if (!encrypted && !verifySignature(sha1Signature([token, fresh.timestamp, fresh.nonce]), signature!)) {
+      return textResponse(401, 'invalid signature');
+    }
+
+    const declared = Number(request.headers.get('content-length') ?? '0');
+    if (declared > maxBodyBytes) return textResponse(413, 'body too large');
+    const body = await readCapped(request.body, maxBodyBytes);
+    if (!body.ok) return textResponse(413, 'body too large');
+    const text = decodeUtf8(body.bytes);
+    if (text === undefined) return textResponse(400, 'body is not UTF-8');
+
+    let plaintext = text;
+    let mode: MessageContext['mode'] = 'plain';
+    let parsed: ReturnType<typeof parseMessageWithFormat>;
+    try {
+      const envelope = readEnvelope(text);
+      if (encrypted) {
+        if (envelope.encrypt === undefined) return textResponse(400, 'missing Encrypt');
+        if (!crypto!.verify(msgSignature!, fresh.timestamp, fresh.nonce, envelope.encrypt)) {
+          return textResponse(401, 'invalid signature');
+        }
+        plaintext = crypto!.decrypt(envelope.encrypt).message;
+        mode = envelope.hasPlainFields ? 'compatible' : 'safe';
+      } else if (envelope.encrypt !== undefined && !envelope.hasPlainFields) {
+        return textResponse(400, 'encrypted body without msg_signature');
+      }
+      parsed = parseMessageWithFormat(plaintext);
+    } catch (error) {
+      return refusalFor(error);
+    }
+
+    const { message, format } = parsed;
+    const key = dedupeKey(message, plaintext);
+    if (store) {
+      let duplicate = false;
+      try {
+        duplicate = await store.seen(key, ttl);
+      } catch (error) {
+        // Fail open: processing a retry twice beats dropping a message because the store is down.
+        report(error, { stage: 'dedupe', request, message });
+      }
+      if (duplicate) return success();
+    }
+
+    const ctx: MessageContext = { request, mode, format, openid: query.get('openid') ?? undefined, dedupeKey: key };
+    let result: HandlerResult;
+    try {
+      result = await onMessage(message, ctx);
+    } catch (error) {
+      report(error, { stage: 'onMessage', request, message });
+      return success();
+    }
+    return renderResult(result, {
+      message,
+      format,
+      crypto: mode === 'plain' ? undefined : crypto,
+      nowSeconds: Math.floor(now() / 1000),
+      onError: (error) => report(error, { stage: 'reply', request, message }),
+    });
+  };
+
+  const handle = async (request: Request): Promise<Response> => {
+    try {
+      const query = new URL(request.url).searchParams;
+      if (request.method === 'GET') {
+        return verifyUrl(query, {
+          token,
+          crypto,
+          nowMs: now(),
+          windowSeconds,
+          reportConfig: (error) => report(error, { stage: 'config', request, message: undefined }),
+        });
+      }
+      if (request.method !== 'POST') return textResponse(405, 'method not allowed', { allow: 'GET, POST' });
+      return await receive(request, query);
+    } catch (error) {
+      report(error instanceof Error ? error : new WxError('non-error thrown'), { stage: 'internal', request, message: undefined });
+      return textResponse(500, 'internal error');
+    }
+  };
+  return Object.assign(handle, { maxBodyBytes });
+}
+
+function defaultOnError(error: unknown, ctx: ErrorContext): void {
+  console.error(`[wxkit] callback ${ctx.stage} error: ${describeError(error)}`);
+}

@@ -1,0 +1,162 @@
+import { http, HttpResponse } from 'msw';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Material } from '../../generated/official-account/index.js';
+import { fileStorage, memoryStorage, TokenManager } from '../../src/index.js';
+import { server, testClient, tokenEndpoint, WX } from '../helpers.js';
+
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+function countEndpoint(tokenOk: (t: string | null) => boolean) {
+  const seen: (string | null)[] = [];
+  server.use(
+    http.get(`${WX}/cgi-bin/material/get_materialcount`, ({ request }) => {
+      const token = new URL(request.url).searchParams.get('access_token');
+      seen.push(token);
+      if (!tokenOk(token)) return HttpResponse.json({ errcode: 40001, errmsg: 'invalid credential, access_token is invalid or not latest' });
+      return HttpResponse.json({ voice_count: 1, video_count: 2, image_count: 3, news_count: 4 });
+    }),
+  );
+  return seen;
+}
+
+describe('access_token single-flight', () => {
+  it('1,000 concurrent cold calls make exactly one token request', async () => {
+    const tokens = tokenEndpoint({ delayMs: 20 });
+    const seen = countEndpoint(() => true);
+    const client = testClient();
+    const results = await Promise.all(Array.from({ length: 1000 }, () => Material.getMaterialCount(client)));
+    expect(tokens.count).toBe(1);
+    expect(results.every((r) => r.image_count === 3)).toBe(true);
+    expect(new Set(seen)).toEqual(new Set(['T1']));
+  });
+
+  it('after 40001 the failed token is replaced once and every call replays once', async () => {
+    const tokens = tokenEndpoint();
+    const client = testClient();
+    let valid = 'T1';
+    const seen = countEndpoint((t) => t === valid);
+    await Material.getMaterialCount(client);
+    valid = 'T2'; // WeChat now only accepts a token we have not fetched yet
+    const results = await Promise.all(Array.from({ length: 50 }, () => Material.getMaterialCount(client).withResponse()));
+    expect(tokens.count).toBe(2);
+    expect(results.every((r) => r.response.attempts === 2)).toBe(true);
+    expect(seen.filter((t) => t === 'T1').length).toBe(51);
+  });
+
+  it('replays only once: a second 40001 surfaces as WxApiError', async () => {
+    const tokens = tokenEndpoint();
+    countEndpoint(() => false);
+    await expect(Material.getMaterialCount(testClient())).rejects.toMatchObject({ name: 'WxApiError', errcode: 40001, category: 'token' });
+    expect(tokens.count).toBe(2);
+  });
+});
+
+describe('TokenManager', () => {
+  it('invalidate is compare-and-swap: a stale report does not drop a fresher token', async () => {
+    const storage = memoryStorage();
+    let n = 0;
+    const tm = new TokenManager({ key: 'k', storage, fetch: async () => ({ value: `T${++n}`, expiresIn: 7200 }) });
+    expect(await tm.get()).toBe('T1');
+    await tm.invalidate('T1');
+    expect(await tm.get()).toBe('T2');
+    await tm.invalidate('T1'); // a late report about the old token
+    expect(await tm.get()).toBe('T2');
+    expect(n).toBe(2);
+  });
+
+  it('refreshes ahead of expiry, in the background while the old token is still good', async () => {
+    let now = 1_000_000;
+    let n = 0;
+    const tm = new TokenManager({ key: 'k', storage: memoryStorage({ now: () => now }), now: () => now, refreshMarginMs: 300_000, fetch: async () => ({ value: `T${++n}`, expiresIn: 7200 }) });
+    expect(await tm.get()).toBe('T1');
+    now += 7200_000 - 200_000; // 200 s left: inside the margin, still valid
+    expect(await tm.get()).toBe('T1');
+    await new Promise((r) => setTimeout(r, 10));
+    expect(n).toBe(2);
+    expect(await tm.get()).toBe('T2');
+    now += 7200_000; // T2 has expired entirely: callers wait for a new one
+    expect(await tm.get()).toBe('T3');
+  });
+
+  it('a failed fetch rejects every waiter and the next call tries again', async () => {
+    let n = 0;
+    const tm = new TokenManager({
+      key: 'k',
+      storage: memoryStorage(),
+      fetch: async () => {
+        n++;
+        if (n === 1) throw new Error('boom');
+        return { value: 'ok', expiresIn: 7200 };
+      },
+    });
+    const first = await Promise.allSettled([tm.get(), tm.get(), tm.get()]);
+    expect(first.every((r) => r.status === 'rejected')).toBe(true);
+    expect(await tm.get()).toBe('ok');
+    expect(n).toBe(2);
+  });
+});
+
+describe('fileStorage', () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const dir = () => {
+    const d = mkdtempSync(join(tmpdir(), 'wxkit-file-'));
+    dirs.push(d);
+    return d;
+  };
+
+  it('never returns a half-written value under concurrent writes and reads', async () => {
+    const storage = fileStorage({ dir: dir() });
+    const big = (i: number) => JSON.stringify({ i, pad: 'x'.repeat(64 * 1024) });
+    await storage.set('k', big(0));
+    const reads: (string | undefined)[] = [];
+    await Promise.all(
+      Array.from({ length: 40 }, async (_, i) => {
+        await storage.set('k', big(i));
+        reads.push(await storage.get('k'));
+      }),
+    );
+    for (const r of reads) expect(() => JSON.parse(r!)).not.toThrow();
+  });
+
+  it('ignores temp files left by a crash, and expires values by TTL', async () => {
+    const d = dir();
+    let now = 0;
+    const storage = fileStorage({ dir: d, now: () => now });
+    writeFileSync(join(d, 'k.json.123.abcd.tmp'), '{"value":"hal');
+    await storage.set('k', 'v', 1000);
+    expect(await storage.get('k')).toBe('v');
+    now = 1001;
+    expect(await storage.get('k')).toBeUndefined();
+    expect(readdirSync(d).filter((f) => f.endsWith('.json'))).toEqual(['k.json']);
+  });
+
+  it('deleteIf removes only the expected value; lock has one holder', async () => {
+    const storage = fileStorage({ dir: dir() });
+    await storage.set('k', 'new');
+    expect(await storage.deleteIf!('k', 'old')).toBe(false);
+    expect(await storage.get('k')).toBe('new');
+    expect(await storage.deleteIf!('k', 'new')).toBe(true);
+    expect(await storage.get('k')).toBeUndefined();
+    const unlock = await storage.lock!('k', 10_000);
+    expect(unlock).toBeTypeOf('function');
+    expect(await storage.lock!('k', 10_000)).toBeUndefined();
+    await unlock!();
+    expect(await storage.lock!('k', 10_000)).toBeTypeOf('function');
+  });
+
+  it('two clients sharing a file store make one token request', async () => {
+    const tokens = tokenEndpoint({ delayMs: 30 });
+    countEndpoint(() => true);
+    const storage = fileStorage({ dir: dir() });
+    const a = testClient({ storage });
+    const b = testClient({ storage });
+    await Promise.all([...Array.from({ length: 20 }, () => Material.getMaterialCount(a)), ...Array.from({ length: 20 }, () => Material.getMaterialCount(b))]);
+    expect(tokens.count).toBe(1);
+  });
+});

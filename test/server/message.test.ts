@@ -1,0 +1,185 @@
+import { describe, expect, it } from 'vitest';
+import { WxCryptoError } from '../../src/errors.js';
+import { asArray, parseMessage, qrScene, type WxMessage } from '../../src/server/index.js';
+import { readReference, readReferenceJson, type XmlIndexEntry } from './reference.js';
+
+const index = readReferenceJson<XmlIndexEntry[]>('xml/index.json');
+const load = (file: string): string => readReference(`xml/${file}`);
+const byFile = (fragment: string): WxMessage => {
+  const entry = index.find((e) => e.file.includes(fragment));
+  if (!entry) throw new Error(`no sample matching ${fragment}`);
+  return parseMessage(load(entry.file));
+};
+const field = (m: WxMessage, name: string): unknown => (m as Record<string, unknown>)[name];
+
+// The variants wxkit types. A sample whose MsgType/Event/InfoType is listed here must get that kind;
+// anything else must come back as 'unknown' with its fields intact.
+const TYPED_MESSAGES = new Set(['text', 'image', 'voice', 'video', 'shortvideo', 'location', 'link', 'miniprogrampage']);
+const TYPED_EVENTS = new Set([
+  'subscribe', 'unsubscribe', 'SCAN', 'LOCATION', 'CLICK', 'VIEW', 'scancode_push', 'scancode_waitmsg',
+  'pic_sysphoto', 'pic_photo_or_album', 'pic_weixin', 'location_select', 'TEMPLATESENDJOBFINISH',
+  'MASSSENDJOBFINISH', 'PUBLISHJOBFINISH', 'kf_create_session', 'kf_close_session', 'kf_switch_session',
+  'subscribe_msg_popup_event', 'subscribe_msg_change_event', 'subscribe_msg_sent_event',
+  'user_enter_tempsession', 'wxa_media_check',
+]);
+const TYPED_INFOS = new Set(['component_verify_ticket', 'authorized', 'updateauthorized', 'unauthorized', 'notify_third_fasteregister']);
+
+function expectedKind(entry: XmlIndexEntry): string {
+  if (entry.msg_type === 'event') return entry.event && TYPED_EVENTS.has(entry.event) ? `event.${entry.event}` : 'unknown';
+  if (entry.msg_type) return TYPED_MESSAGES.has(entry.msg_type) ? entry.msg_type : 'unknown';
+  if (entry.info_type) return TYPED_INFOS.has(entry.info_type) ? `info.${entry.info_type}` : 'unknown';
+  return 'unknown';
+}
+
+describe('every reference sample (xml/index.json)', () => {
+  it('has the expected size', () => {
+    expect(index).toHaveLength(162);
+  });
+
+  for (const entry of index) {
+    it(`${entry.category}: ${entry.file}`, () => {
+      const message = parseMessage(load(entry.file));
+      for (const [name, raw] of Object.entries(entry.top_level_fields)) {
+        const value = field(message, name);
+        if (typeof value === 'number') expect(value).toBe(Number(raw));
+        else expect(value).toBe(String(raw));
+      }
+      if (typeof field(message, 'MsgId') !== 'undefined') expect(typeof field(message, 'MsgId')).toBe('string');
+      if (entry.category === 'pay') {
+        expect(message.kind).toBe('unknown');
+        return;
+      }
+      if (entry.category === 'reply') {
+        expect(field(message, 'MsgType')).toBe(entry.msg_type);
+        return;
+      }
+      expect(message.kind).toBe(expectedKind(entry));
+      if (entry.msg_type) expect(field(message, 'MsgType')).toBe(entry.msg_type);
+      if (entry.event) expect(field(message, 'Event')).toBe(entry.event);
+      if (entry.info_type) expect(field(message, 'InfoType')).toBe(entry.info_type);
+      if (message.kind !== 'unknown' && 'CreateTime' in message) expect(typeof message.CreateTime).toBe('number');
+    });
+  }
+
+  it('types a good share of the official-account / mini program / platform samples', () => {
+    const relevant = index.filter((e) => ['mp', 'miniprogram', 'component'].includes(e.category));
+    const typed = relevant.filter((e) => parseMessage(load(e.file)).kind !== 'unknown');
+    expect(typed.length).toBeGreaterThanOrEqual(75);
+  });
+});
+
+describe('field conversion', () => {
+  it('user messages', () => {
+    const text = byFile('wechatpy-test_parser__test_parse_text_message');
+    expect(text).toMatchObject({ kind: 'text', Content: 'this is a test', MsgId: '1234567890123456', CreateTime: 1348831860 });
+    const location = byFile('wechatpy-test_parser__test_parse_location_message');
+    expect(location).toMatchObject({ kind: 'location', Location_X: 23.134521, Location_Y: 113.358803, Scale: 20, Label: '位置信息' });
+    const voice = byFile('test_parse_data_voice_recognition');
+    expect(voice).toMatchObject({ kind: 'voice', Recognition: '腾讯微信团队' });
+    const article = byFile('official_text_with_msgdataid');
+    expect(article).toMatchObject({ kind: 'text', MsgDataId: 'xxxx', Idx: 'xxxx' });
+  });
+
+  it('events', () => {
+    const qr = byFile('wechatpy-test_events__test_subscribe_scan_event');
+    expect(qr).toMatchObject({ kind: 'event.subscribe', EventKey: 'qrscene_123123', Ticket: 'TICKET' });
+    expect(qrScene(qr)).toBe('123123');
+    expect(qrScene(byFile('wechatpy-test_events__test_scan_event'))).toBe('SCENE_VALUE');
+    expect(qrScene(byFile('wechatpy-test_events__test_subscribe_event'))).toBeUndefined();
+    expect(byFile('wechatpy-test_events__test_location_event')).toMatchObject({ Latitude: 23.137466, Longitude: 113.352425, Precision: 119.38504 });
+
+    const mass = byFile('wechatpy-test_events__test_mass_send_job_finish_event');
+    if (mass.kind !== 'event.MASSSENDJOBFINISH') throw new Error('wrong kind');
+    expect(mass).toMatchObject({ MsgID: '1000001625', Status: 'err(30003)', TotalCount: 0 });
+    const copyright = asArray(mass.CopyrightCheckResult?.ResultList);
+    expect(copyright).toHaveLength(1);
+    const items = asArray((copyright[0] as { item?: unknown[] }).item);
+    expect(items).toHaveLength(2);
+    expect(items[1]).toMatchObject({ ArticleIdx: 2, OriginalArticleUrl: 'Url_2', CanReprint: 1 });
+    expect(mass.ArticleUrlResult).toMatchObject({ Count: 1, ResultList: { item: { ArticleIdx: 1, ArticleUrl: 'Url' } } });
+
+    expect(byFile('wechatpy-test_events__test_scan_code_push_event')).toMatchObject({ ScanCodeInfo: { ScanType: 'qrcode', ScanResult: '1' } });
+    expect(byFile('wechatpy-test_events__test_location_select_event')).toMatchObject({
+      SendLocationInfo: { Location_X: 23, Location_Y: 113, Scale: 15, Poiname: '' },
+    });
+    const pics = byFile('wxjava-WxCpXmlMessageTest__testSendPicsInfo');
+    if (pics.kind !== 'event.pic_weixin') throw new Error('wrong kind');
+    expect(asArray(pics.SendPicsInfo?.PicList)).toHaveLength(2);
+    expect(pics.AgentID).toBe(1000004);
+  });
+
+  it('subscribe message events in XML and JSON', () => {
+    const popup = byFile('wxjava-WxMpXmlMessageTest__testSubMsgPopupFromXml');
+    if (popup.kind !== 'event.subscribe_msg_popup_event') throw new Error('wrong kind');
+    expect(asArray(popup.SubscribeMsgPopupEvent?.List).map((i) => i.PopupScene)).toEqual([2, 2]);
+    const popupJson = byFile('testSubscribeMsgPopupEvent_json');
+    if (popupJson.kind !== 'event.subscribe_msg_popup_event') throw new Error('wrong kind');
+    expect(popupJson.CreateTime).toBe(1610969440);
+    expect(asArray(popupJson.List)[0]).toEqual({
+      TemplateId: 'VRR0UEO9VJOLs0MHlU0OilqX6MVFDwH3_3gz3Oc0NIc', SubscribeStatusString: 'accept', PopupScene: 0,
+    });
+    const sent = byFile('wxjava-WxMaMessageTest__testSubscribeMsgSentEvent.xml');
+    if (sent.kind !== 'event.subscribe_msg_sent_event') throw new Error('wrong kind');
+    expect(asArray(sent.SubscribeMsgSentEvent?.List)[0]).toMatchObject({ MsgID: '1864323726461255680', ErrorCode: 0 });
+  });
+
+  it('third-party platform pushes', () => {
+    expect(byFile('official_component_verify_ticket')).toMatchObject({
+      kind: 'info.component_verify_ticket', AppId: 'some_appid', ComponentVerifyTicket: 'some_verify_ticket', CreateTime: 1413192605,
+    });
+    // The doc sample puts a placeholder in a numeric field: the text is kept, not turned into NaN.
+    expect(byFile('component/official_authorized.xml')).toMatchObject({ kind: 'info.authorized', AuthorizationCodeExpiredTime: '过期时间' });
+    expect(byFile('real_notify_third_fasteregister_redacted')).toMatchObject({
+      kind: 'info.notify_third_fasteregister', status: 0, info: { code_type: 1, name: 'xxx' },
+    });
+  });
+
+  it('mini program JSON: string ids stay strings, long integers are not rounded', () => {
+    expect(byFile('official_customer_service_text_cloud_function')).toMatchObject({
+      kind: 'text', MsgId: '49d72d67b16d115e7935ac386f2f0fa41535298877_1555684067', CreateTime: 1555684067,
+    });
+    const json = '{"ToUserName":"a","FromUserName":"b","CreateTime":1409659813,"MsgType":"text",' +
+      '"Content":"n: 12345678901234567890, \\"q\\": 98765432109876543210","MsgId":4561255354251345929,"AgentID":218,' +
+      '"Other":12345678901234567890,"Small":42}';
+    expect(parseMessage(json)).toMatchObject({
+      kind: 'text',
+      MsgId: '4561255354251345929',
+      Content: 'n: 12345678901234567890, "q": 98765432109876543210',
+      AgentID: 218,
+      Other: '12345678901234567890',
+      Small: 42,
+    });
+  });
+
+  it('unknown types never throw and keep every field', () => {
+    const unknown = byFile('wechatpy-test_parser__test_parse_unknown_message');
+    expect(unknown).toMatchObject({ kind: 'unknown', MsgType: 'notsure', MsgId: '1234567890123456', CreateTime: 1348831860 });
+    expect(parseMessage('<xml></xml>')).toEqual({ kind: 'unknown' });
+    expect(parseMessage('<xml><MsgType>text</MsgType></xml>').kind).toBe('unknown'); // no Content, no sender
+    expect(parseMessage('{"MsgType":"event","Event":"CLICK","CreateTime":"soon"}').kind).toBe('unknown');
+  });
+
+  it('fields named __proto__ stay data', () => {
+    const m = parseMessage('{"__proto__":{"polluted":1},"MsgType":"x"}');
+    expect(Object.keys(m)).toContain('__proto__');
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    const x = parseMessage('<xml><__proto__><polluted>1</polluted></__proto__></xml>');
+    expect(Object.getPrototypeOf(x)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+
+  it('malformed input throws WxCryptoError("format")', () => {
+    for (const bad of ['', 'plain text', '[1,2]', '{"a":', '<xml><a></xml>', '{"a":' + '['.repeat(40) + ']'.repeat(40) + '}']) {
+      try {
+        parseMessage(bad);
+        throw new Error(`accepted ${JSON.stringify(bad)}`);
+      } catch (error) {
+        expect(error).toBeInstanceOf(WxCryptoError);
+        expect((error as WxCryptoError).reason).toBe('format');
+      }
+    }
+    // The official WeCom JSON demo decrypts to text that is not valid JSON.
+    const wecom = '{ "ToUserName": "wx5823bf96d3bd56c7", "FromUserName": :mycreate", "CreateTime": 1409659813 }';
+    expect(() => parseMessage(wecom)).toThrow(WxCryptoError);
+  });
+});
