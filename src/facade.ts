@@ -2,13 +2,13 @@
 // the client each time. It costs tree-shaking (every namespace handed in is kept), which is why
 // the plain functions stay the primary style.
 import type { Client } from './client.js';
-import type { EndpointFunction } from './endpoint.js';
-import type { AppType } from './types.js';
+import type { AppType, EndpointDescriptor } from './types.js';
 
-type Bound<F> = F extends (client: Client<infer _A>, ...rest: infer Rest) => infer R ? (...rest: Rest) => R : never;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Bound<F> = F extends (client: any, ...rest: infer Rest) => infer R ? (...rest: Rest) => R : never;
 
 export type BoundNamespaces<NS> = {
-  readonly [N in keyof NS]: { readonly [M in keyof NS[N] as NS[N][M] extends EndpointFunction<any, any, any> ? M : never]: Bound<NS[N][M]> };
+  readonly [N in keyof NS]: { readonly [M in keyof NS[N] as NS[N][M] extends { readonly endpoint: EndpointDescriptor } ? M : never]: Bound<NS[N][M]> };
 };
 
 /** `const oa = bind(client, OfficialAccount)` where `OfficialAccount` is `import * as ... from 'wxkit/official-account'`. */

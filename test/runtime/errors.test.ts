@@ -14,7 +14,7 @@ function answer(path: string, method: 'get' | 'post', body: unknown, status = 20
   server.use(
     http[method](`${WX}${path}`, () => {
       calls++;
-      return typeof body === 'string' ? new HttpResponse(body, { status, headers: { 'content-type': 'text/html' } }) : HttpResponse.json(body, { status });
+      return typeof body === 'string' ? new HttpResponse(body, { status, headers: { 'content-type': 'text/html' } }) : HttpResponse.json(body as Record<string, unknown>, { status });
     }),
   );
   return () => calls;
