@@ -4,12 +4,11 @@
 // where pad is PKCS#7 with a 32-byte block (not AES's 16), so Node's own padding must stay off.
 // Errors never carry key material, ciphertext or plaintext: only the failing step.
 
-import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual, type Decipher } from 'node:crypto';
 import { WxConfigError, WxCryptoError } from '../errors.js';
 
 const PAD_BLOCK = 32;
 const HEADER_BYTES = 20; // 16 random bytes + 4-byte big-endian length
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const AES_KEY_TEXT = /^[A-Za-z0-9+/]{43}$/;
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -68,13 +67,28 @@ export function createCrypto(options: CryptoOptions): WxCrypto {
   }
   const key = decodeAesKey(options.encodingAESKey);
   const iv = key.subarray(0, 16);
+  const receiveIdBytes = receiveId === undefined ? undefined : Buffer.from(receiveId, 'utf8');
+  // CBC decryption is P[i] = AES-decrypt(C[i]) XOR C[i-1] (C[-1] = IV). One long-lived ECB context
+  // computes the AES-decrypt part for every message, and the chaining is XORed here: creating an
+  // OpenSSL CBC context per message was the largest single cost of handling a small push. ECB keeps
+  // no state between calls, and only whole blocks ever reach it, so nothing carries over.
+  const blockDecipher = createDecipheriv('aes-256-ecb', key, null).setAutoPadding(false);
 
   const signature = (timestamp: string, nonce: string, encrypt?: string): string =>
     sha1Signature(encrypt === undefined ? [token, timestamp, nonce] : [token, timestamp, nonce, encrypt]);
 
   return {
     signature,
-    verify: (sig, timestamp, nonce, encrypt) => verifySignature(signature(timestamp, nonce, encrypt), sig),
+    verify(sig, timestamp, nonce, encrypt) {
+      // Raw digest against the hex-decoded candidate: no hex re-encoding on the hot path. A candidate
+      // that is not 40 hex digits decodes short (Buffer stops at the first non-hex pair) and fails;
+      // the case of the hex digits does not matter, as for any hex comparison.
+      if (typeof sig !== 'string' || sig.length !== 40) return false;
+      const parts = encrypt === undefined ? [token, timestamp, nonce] : [token, timestamp, nonce, encrypt];
+      const expected = createHash('sha1').update(parts.sort().join('')).digest();
+      const actual = Buffer.from(sig, 'hex');
+      return actual.length === 20 && timingSafeEqual(expected, actual);
+    },
     encrypt(message, random16) {
       if (receiveId === undefined) throw new WxCryptoError('receive_id', 'encrypt needs a configured receiveId');
       const random = random16 ?? randomBytes(16);
@@ -92,33 +106,49 @@ export function createCrypto(options: CryptoOptions): WxCrypto {
       return Buffer.concat([cipher.update(plain), cipher.final()]).toString('base64');
     },
     decrypt(ciphertext) {
-      const plain = aesDecrypt(key, iv, ciphertext);
+      const plain = cbcDecrypt(blockDecipher, iv, ciphertext);
       const content = stripPadding(plain);
       if (content.length < HEADER_BYTES) throw new WxCryptoError('length', 'decrypted payload is shorter than its header');
       const length = content.readUInt32BE(16);
       if (length > content.length - HEADER_BYTES) {
         throw new WxCryptoError('length', 'message length field exceeds the decrypted payload');
       }
-      const message = decodeUtf8(content.subarray(HEADER_BYTES, HEADER_BYTES + length));
-      const embeddedId = decodeUtf8(content.subarray(HEADER_BYTES + length));
-      if (receiveId !== undefined && embeddedId !== receiveId) {
+      const idBytes = content.subarray(HEADER_BYTES + length);
+      if (receiveIdBytes !== undefined && !idBytes.equals(receiveIdBytes)) {
         throw new WxCryptoError('receive_id', 'receiveId inside the ciphertext does not match the configured one');
       }
-      return { message, receiveId: embeddedId };
+      // Checked before the message is decoded: nothing is turned into text for a foreign app.
+      const message = decodeUtf8(content.subarray(HEADER_BYTES, HEADER_BYTES + length));
+      return { message, receiveId: receiveId ?? decodeUtf8(idBytes) };
     },
   };
 }
 
-function aesDecrypt(key: Buffer, iv: Buffer, ciphertext: string): Buffer {
-  if (typeof ciphertext !== 'string' || ciphertext.length % 4 !== 0 || !BASE64.test(ciphertext)) {
-    throw new WxCryptoError('base64', 'ciphertext is not valid base64');
-  }
-  const data = Buffer.from(ciphertext, 'base64');
+function cbcDecrypt(blockDecipher: Decipher, iv: Buffer, ciphertext: string): Buffer {
+  const data = decodeBase64Strict(ciphertext);
+  if (data === undefined) throw new WxCryptoError('base64', 'ciphertext is not valid base64');
   if (data.length === 0 || data.length % PAD_BLOCK !== 0) {
     throw new WxCryptoError('length', 'ciphertext length is not a multiple of 32 bytes');
   }
-  const decipher = createDecipheriv('aes-256-cbc', key, iv).setAutoPadding(false);
-  return Buffer.concat([decipher.update(data), decipher.final()]);
+  const plain = blockDecipher.update(data);
+  if (plain.length !== data.length) throw new WxCryptoError('length', 'block decryption returned a partial result');
+  for (let i = 0; i < 16; i++) plain[i] = plain[i]! ^ iv[i]!;
+  for (let i = 16; i < plain.length; i++) plain[i] = plain[i]! ^ data[i - 16]!;
+  return plain;
+}
+
+/**
+ * Standard padded base64, or undefined. Node's decoder skips characters outside the alphabet and
+ * stops at '=', so any stray character makes the output shorter than the length the text implies;
+ * comparing lengths validates without a second pass over the text. The URL-safe '-' and '_', which
+ * Node also accepts, are refused explicitly.
+ */
+export function decodeBase64Strict(text: string): Buffer | undefined {
+  if (typeof text !== 'string' || text.length % 4 !== 0) return undefined;
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  const data = Buffer.from(text, 'base64');
+  if (data.length !== (text.length / 4) * 3 - padding || text.includes('-') || text.includes('_')) return undefined;
+  return data;
 }
 
 /** PKCS#7 over 32-byte blocks; every padding byte must carry the pad length. */

@@ -1,11 +1,14 @@
 // The callback endpoint as a web-standard `(Request) => Promise<Response>`.
 //
 // Every check that can refuse a request runs before user code, cheapest first:
-//   method (405) → query parameters (400) → timestamp window (403) → plaintext signature (401)
-//   → body size (413) → body UTF-8 / XML / JSON shape (400) → msg_signature (401) → AES (400)
-//   → receiveId (403) → message parse (400) → dedupe (200 "success") → onMessage.
+//   method (405) → query parameters (400) → plaintext policy (403) → timestamp window (403)
+//   → plaintext signature (401) → body size (413) → body UTF-8 / XML / JSON shape (400)
+//   → msg_signature (401) → AES (400) → receiveId (403) → message parse (400)
+//   → dedupe (200 "success") → onMessage.
+// Refusals are not reported to onError: anyone can send them, and they must not flood the logs.
 // Once a push is authentic, failures in user code are reported and acknowledged with 200 "success":
-// WeChat would otherwise retry a push that fails the same way every time.
+// WeChat would otherwise retry a push that fails the same way every time. Deliveries are marked
+// seen before onMessage runs, so delivery is at most once.
 
 import { WxConfigError, WxError } from '../errors.js';
 import { createCrypto, sha1Signature, verifySignature } from './crypto.js';
@@ -96,10 +99,6 @@ export function createMessageHandler(options: MessageHandlerOptions): MessageHan
     if (encrypted && !msgSignature) return textResponse(400, 'missing msg_signature');
     if (!encrypted && !signature) return textResponse(400, 'missing signature');
     if (!encrypted && !allowPlaintext) return textResponse(403, 'unencrypted pushes are not accepted');
-    if (encrypted && !crypto) {
-      report(new WxConfigError('encrypted push received but no encodingAESKey is configured'), { stage: 'config', request, message: undefined });
-      return textResponse(500, 'server not configured for encrypted callbacks');
-    }
     const fresh = checkFreshness(query, now(), windowSeconds);
     if (fresh instanceof Response) return fresh;
     if (!encrypted && !verifySignature(sha1Signature([token, fresh.timestamp, fresh.nonce]), signature!)) {
@@ -108,7 +107,12 @@ export function createMessageHandler(options: MessageHandlerOptions): MessageHan
 
     const declared = Number(request.headers.get('content-length') ?? '0');
     if (declared > maxBodyBytes) return textResponse(413, 'body too large');
-    const body = await readCapped(request.body, maxBodyBytes);
+    let body: Awaited<ReturnType<typeof readCapped>>;
+    try {
+      body = await readCapped(request.body, maxBodyBytes);
+    } catch {
+      return textResponse(400, 'body could not be read'); // the client went away mid-body
+    }
     if (!body.ok) return textResponse(413, 'body too large');
     const text = decodeUtf8(body.bytes);
     if (text === undefined) return textResponse(400, 'body is not UTF-8');
@@ -120,10 +124,14 @@ export function createMessageHandler(options: MessageHandlerOptions): MessageHan
       const envelope = readEnvelope(text);
       if (encrypted) {
         if (envelope.encrypt === undefined) return textResponse(400, 'missing Encrypt');
-        if (!crypto!.verify(msgSignature!, fresh.timestamp, fresh.nonce, envelope.encrypt)) {
-          return textResponse(401, 'invalid signature');
+        // msg_signature needs only the token, so a missing AES key is reported only for authentic pushes.
+        const expected = sha1Signature([token, fresh.timestamp, fresh.nonce, envelope.encrypt]);
+        if (!verifySignature(expected, msgSignature!)) return textResponse(401, 'invalid signature');
+        if (!crypto) {
+          report(new WxConfigError('encrypted push received but no encodingAESKey is configured'), { stage: 'config', request, message: undefined });
+          return textResponse(500, 'server not configured for encrypted callbacks');
         }
-        plaintext = crypto!.decrypt(envelope.encrypt).message;
+        plaintext = crypto.decrypt(envelope.encrypt).message;
         mode = envelope.hasPlainFields ? 'compatible' : 'safe';
       } else if (envelope.encrypt !== undefined && !envelope.hasPlainFields) {
         return textResponse(400, 'encrypted body without msg_signature');

@@ -20,6 +20,7 @@ const NUMERIC_FIELDS = new Set([
 ]);
 const ID_FIELDS = new Set(['MsgId', 'MsgID', 'MsgDataId']);
 const DECIMAL = /^-?(?:\d{1,15}|\d+\.\d+)$/;
+const MAX_DEPTH = 32;
 
 interface Spec {
   strings?: readonly string[];
@@ -99,21 +100,29 @@ function fromJson(text: string): MessageObject {
   return normalize(value as MessageValue, '') as MessageObject;
 }
 
-/** Copy into plain objects (the XML reader makes prototype-less ones), converting numbers and ids. */
-function normalize(value: MessageValue | XmlValue, key: string): MessageValue {
+/**
+ * Convert numbers and ids in place: the tree is freshly built by parseXml / JSON.parse and owned
+ * here. Plain assignment is safe for `__proto__` because it is always an own property by now.
+ */
+function normalize(value: MessageValue | XmlValue, key: string, depth = 0): MessageValue {
   if (typeof value === 'string') {
     return NUMERIC_FIELDS.has(key) && DECIMAL.test(value.trim()) ? Number(value) : value;
   }
   if (typeof value === 'number') return ID_FIELDS.has(key) ? String(value) : value;
   if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return value.map((item) => normalize(item, key));
-  const out: MessageObject = {};
-  for (const name of Object.keys(value)) {
-    const child = normalize((value as MessageObject)[name]!, name);
-    // defineProperty, not assignment: a field named `__proto__` must stay a field.
-    Object.defineProperty(out, name, { value: child, enumerable: true, writable: true, configurable: true });
+  // XML is already bounded by the parser; JSON is not (JSON.parse itself is iterative in V8).
+  if (depth > MAX_DEPTH) throw new WxCryptoError('format', `push nesting deeper than ${MAX_DEPTH}`);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = normalize(value[i]!, key, depth + 1) as never;
+    return value as MessageValue;
   }
-  return out;
+  const object = value as MessageObject;
+  for (const name of Object.keys(object)) {
+    const before = object[name]!;
+    const after = normalize(before, name, depth + 1);
+    if (after !== before) object[name] = after;
+  }
+  return object;
 }
 
 function classify(m: MessageObject): string {

@@ -3,9 +3,8 @@
 
 import { createDecipheriv, createHash } from 'node:crypto';
 import { WxCryptoError } from '../errors.js';
-import { stripPadding, verifySignature } from './crypto.js';
+import { decodeBase64Strict, stripPadding, verifySignature } from './crypto.js';
 
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export interface UserDataInput {
@@ -66,10 +65,9 @@ export function verifyRawDataSignature(input: { rawData: string; sessionKey: str
 }
 
 function decodeBase64(text: string, what: string): Buffer {
-  if (typeof text !== 'string' || text.length % 4 !== 0 || !BASE64.test(text)) {
-    throw new WxCryptoError('base64', `${what} is not valid base64`);
-  }
-  return Buffer.from(text, 'base64');
+  const bytes = decodeBase64Strict(text);
+  if (bytes === undefined) throw new WxCryptoError('base64', `${what} is not valid base64`);
+  return bytes;
 }
 
 function decode16(text: string, what: string): Buffer {

@@ -51,11 +51,14 @@ export function verifyUrl(query: URLSearchParams, deps: VerifyUrlDeps): Response
   const { timestamp, nonce } = fresh;
 
   if (msgSignature) {
+    // Checked with the token alone first, so only an authentic request can report a missing key.
+    if (!verifySignature(sha1Signature([deps.token, timestamp, nonce, echostr]), msgSignature)) {
+      return textResponse(401, 'invalid signature');
+    }
     if (!deps.crypto) {
       deps.reportConfig(new WxConfigError('encrypted URL verification received but no encodingAESKey is configured'));
       return textResponse(500, 'server not configured for encrypted callbacks');
     }
-    if (!deps.crypto.verify(msgSignature, timestamp, nonce, echostr)) return textResponse(401, 'invalid signature');
     try {
       return textResponse(200, deps.crypto.decrypt(echostr).message);
     } catch (error) {

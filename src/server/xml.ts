@@ -2,7 +2,7 @@
 // Anything that could make a parser do work the sender controls (DTDs, entity declarations,
 // processing instructions, external references) is refused outright instead of being ignored,
 // so there is nothing to expand and nothing to fetch. One forward pass, recursion bounded by
-// `maxDepth`, every search starts where the previous one stopped: time is linear in the input.
+// `maxDepth`, every character read a bounded number of times: time is linear in the input.
 
 import { WxCryptoError } from '../errors.js';
 
@@ -44,134 +44,210 @@ const isNameChar = (c: number): boolean =>
   isNameStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e;
 
 export function parseXml(text: string, options: ParseXmlOptions = {}): XmlDocument {
-  const maxDepth = options.maxDepth ?? 32;
-  const maxElements = options.maxElements ?? 10_000;
-  const end = text.length;
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let elements = 0;
+  return new Reader(text, options.maxDepth ?? 32, options.maxElements ?? 10_000).document();
+}
 
-  const skipSpace = (): void => {
-    while (i < end && isSpace(text.charCodeAt(i))) i++;
-  };
+// A class rather than closures inside parseXml: the methods exist once, not once per call.
+class Reader {
+  private i: number;
+  private elements = 0;
+  /** Name of the element `element()` just read (returned this way to avoid a tuple per element). */
+  private lastName = '';
+  private readonly end: number;
+  private readonly text: string;
+  private readonly maxDepth: number;
+  private readonly maxElements: number;
 
-  const skipComment = (): void => {
-    const close = text.indexOf('-->', i + 4);
-    if (close < 0) fail('unterminated comment', i);
-    i = close + 3;
-  };
+  constructor(text: string, maxDepth: number, maxElements: number) {
+    this.text = text;
+    this.end = text.length;
+    this.maxDepth = maxDepth;
+    this.maxElements = maxElements;
+    this.i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  }
 
-  // Whitespace and comments are the only things allowed around the root element.
-  const skipMisc = (): void => {
+  document(): XmlDocument {
+    const { text } = this;
+    this.skipSpace();
+    if (text.startsWith('<?xml', this.i) && isSpace(text.charCodeAt(this.i + 5))) {
+      const close = text.indexOf('?>', this.i);
+      if (close < 0 || close - this.i > 256) fail('unterminated XML declaration', this.i);
+      this.i = close + 2;
+    }
+    this.skipMisc();
+    if (text.charCodeAt(this.i) !== LT) fail('expected the root element', this.i);
+    const next = text.charCodeAt(this.i + 1);
+    if (next === BANG) fail('markup declarations (DOCTYPE, ENTITY, ...) are not allowed', this.i);
+    if (next === QUESTION) fail('processing instructions are not allowed', this.i);
+    const value = this.element(1);
+    const root = this.lastName;
+    this.skipMisc();
+    if (this.i !== this.end) fail('content after the root element', this.i);
+    return { root, value };
+  }
+
+  private skipSpace(): void {
+    while (this.i < this.end && isSpace(this.text.charCodeAt(this.i))) this.i++;
+  }
+
+  private skipComment(): void {
+    const close = this.text.indexOf('-->', this.i + 4);
+    if (close < 0) fail('unterminated comment', this.i);
+    this.i = close + 3;
+  }
+
+  /** Whitespace and comments are the only things allowed around the root element. */
+  private skipMisc(): void {
     for (;;) {
-      skipSpace();
-      if (text.startsWith('<!--', i)) skipComment();
+      this.skipSpace();
+      if (this.text.startsWith('<!--', this.i)) this.skipComment();
       else return;
     }
-  };
+  }
 
-  const readName = (): string => {
-    const start = i;
-    if (!isNameStart(text.charCodeAt(i))) fail('invalid element name', i);
-    i++;
-    while (i < end && isNameChar(text.charCodeAt(i))) i++;
+  private name(): string {
+    const { text } = this;
+    const start = this.i;
+    if (!isNameStart(text.charCodeAt(start))) fail('invalid element name', start);
+    let i = start + 1;
+    while (i < this.end && isNameChar(text.charCodeAt(i))) i++;
+    this.i = i;
     return text.slice(start, i);
-  };
+  }
 
-  // Attributes carry nothing in WeChat pushes: they are checked for shape and dropped.
-  const skipAttributes = (): boolean => {
+  /** Attributes carry nothing in WeChat pushes: they are checked for shape and dropped. True for `/>`. */
+  private attributes(): boolean {
+    const { text } = this;
     for (;;) {
-      const before = i;
-      skipSpace();
-      const c = text.charCodeAt(i);
+      const before = this.i;
+      this.skipSpace();
+      const c = text.charCodeAt(this.i);
       if (c === GT) {
-        i++;
+        this.i++;
         return false;
       }
-      if (c === SLASH && text.charCodeAt(i + 1) === GT) {
-        i += 2;
+      if (c === SLASH && text.charCodeAt(this.i + 1) === GT) {
+        this.i += 2;
         return true;
       }
-      if (i === before) fail('expected whitespace, ">" or "/>"', i);
-      readName();
-      skipSpace();
-      if (text.charCodeAt(i) !== 0x3d) fail('expected "=" after attribute name', i);
-      i++;
-      skipSpace();
-      const quote = text[i];
-      if (quote !== '"' && quote !== "'") fail('expected a quoted attribute value', i);
-      const close = text.indexOf(quote, i + 1);
-      if (close < 0) fail('unterminated attribute value', i);
-      if (text.slice(i + 1, close).includes('<')) fail('"<" inside an attribute value', i);
-      i = close + 1;
+      if (this.i === before) fail('expected whitespace, ">" or "/>"', this.i);
+      this.name();
+      this.skipSpace();
+      if (text.charCodeAt(this.i) !== 0x3d) fail('expected "=" after attribute name', this.i);
+      this.i++;
+      this.skipSpace();
+      const quote = text[this.i];
+      if (quote !== '"' && quote !== "'") fail('expected a quoted attribute value', this.i);
+      const close = text.indexOf(quote, this.i + 1);
+      if (close < 0) fail('unterminated attribute value', this.i);
+      if (text.slice(this.i + 1, close).includes('<')) fail('"<" inside an attribute value', this.i);
+      this.i = close + 1;
     }
-  };
+  }
 
-  const parseElement = (depth: number): [string, XmlObject | string] => {
-    if (depth > maxDepth) fail(`nesting deeper than ${maxDepth}`, i);
-    if (++elements > maxElements) fail(`more than ${maxElements} elements`, i);
-    i++; // '<'
-    const name = readName();
-    if (skipAttributes()) return [name, ''];
+  private element(depth: number): XmlObject | string {
+    const { text } = this;
+    if (depth > this.maxDepth) fail(`nesting deeper than ${this.maxDepth}`, this.i);
+    if (++this.elements > this.maxElements) fail(`more than ${this.maxElements} elements`, this.i);
+    this.i++; // '<'
+    const name = this.name();
+    if (this.attributes()) {
+      this.lastName = name;
+      return '';
+    }
+    const leaf = this.simpleLeaf(name);
+    if (leaf !== undefined) {
+      this.lastName = name;
+      return leaf;
+    }
 
     let textValue = '';
     let children: XmlObject | undefined;
     for (;;) {
-      const lt = text.indexOf('<', i);
-      if (lt < 0) fail(`unclosed element <${name}>`, i);
-      if (lt > i) textValue += decodeText(text.slice(i, lt), i);
-      i = lt;
-      const next = text.charCodeAt(i + 1);
+      const lt = text.indexOf('<', this.i);
+      if (lt < 0) fail(`unclosed element <${name}>`, this.i);
+      if (lt > this.i) textValue += decodeText(text.slice(this.i, lt), this.i);
+      this.i = lt;
+      const next = text.charCodeAt(lt + 1);
       if (next === SLASH) {
-        i += 2;
-        if (!text.startsWith(name, i) || isNameChar(text.charCodeAt(i + name.length))) {
-          fail(`mismatched closing tag for <${name}>`, i);
+        this.i = lt + 2;
+        if (!text.startsWith(name, this.i) || isNameChar(text.charCodeAt(this.i + name.length))) {
+          fail(`mismatched closing tag for <${name}>`, this.i);
         }
-        i += name.length;
-        skipSpace();
-        if (text.charCodeAt(i) !== GT) fail('expected ">"', i);
-        i++;
+        this.i += name.length;
+        this.skipSpace();
+        if (text.charCodeAt(this.i) !== GT) fail('expected ">"', this.i);
+        this.i++;
         break;
       }
       if (next === BANG) {
-        if (text.startsWith('<![CDATA[', i)) {
-          const close = text.indexOf(']]>', i + 9);
-          if (close < 0) fail('unterminated CDATA section', i);
-          textValue += text.slice(i + 9, close);
-          i = close + 3;
-        } else if (text.startsWith('<!--', i)) {
-          skipComment();
+        if (text.startsWith('<![CDATA[', lt)) {
+          const close = text.indexOf(']]>', lt + 9);
+          if (close < 0) fail('unterminated CDATA section', lt);
+          textValue += text.slice(lt + 9, close);
+          this.i = close + 3;
+        } else if (text.startsWith('<!--', lt)) {
+          this.skipComment();
         } else {
-          fail('markup declarations (DOCTYPE, ENTITY, ...) are not allowed', i);
+          fail('markup declarations (DOCTYPE, ENTITY, ...) are not allowed', lt);
         }
         continue;
       }
-      if (next === QUESTION) fail('processing instructions are not allowed', i);
-      const [childName, childValue] = parseElement(depth + 1);
-      children ??= Object.create(null) as XmlObject;
-      const previous = children[childName];
-      if (previous === undefined) children[childName] = childValue;
-      else if (Array.isArray(previous)) previous.push(childValue);
-      else children[childName] = [previous, childValue];
+      if (next === QUESTION) fail('processing instructions are not allowed', lt);
+      const childValue = this.element(depth + 1);
+      children ??= {};
+      addChild(children, this.lastName, childValue);
     }
+    this.lastName = name;
     // WeChat never mixes text with child elements; the indentation between children is dropped.
-    return [name, children ?? textValue];
-  };
-
-  skipSpace();
-  if (text.startsWith('<?xml', i) && isSpace(text.charCodeAt(i + 5))) {
-    const close = text.indexOf('?>', i);
-    if (close < 0 || close - i > 256) fail('unterminated XML declaration', i);
-    i = close + 2;
+    return children ?? textValue;
   }
-  skipMisc();
-  if (text.charCodeAt(i) !== LT) fail('expected the root element', i);
-  const next = text.charCodeAt(i + 1);
-  if (next === BANG) fail('markup declarations (DOCTYPE, ENTITY, ...) are not allowed', i);
-  if (next === QUESTION) fail('processing instructions are not allowed', i);
-  const [root, value] = parseElement(1);
-  skipMisc();
-  if (i !== end) fail('content after the root element', i);
-  return { root, value };
+
+  /**
+   * Fast path for the shape nearly every WeChat field has: one CDATA section or entity-free text,
+   * then the closing tag. Anything else returns undefined with `i` untouched and takes the general
+   * path, which re-reads at most what was scanned here, so parsing stays linear.
+   */
+  private simpleLeaf(name: string): string | undefined {
+    const { text } = this;
+    const start = this.i;
+    let value: string;
+    let after: number;
+    if (text.startsWith('<![CDATA[', start)) {
+      const close = text.indexOf(']]>', start + 9);
+      if (close < 0) return undefined;
+      value = text.slice(start + 9, close);
+      after = close + 3;
+    } else {
+      after = text.indexOf('<', start);
+      if (after < 0) return undefined;
+      value = text.slice(start, after);
+      if (value.includes('&')) return undefined;
+    }
+    const closeName = after + 2;
+    if (
+      text.charCodeAt(after) !== LT || text.charCodeAt(after + 1) !== SLASH ||
+      !text.startsWith(name, closeName) || text.charCodeAt(closeName + name.length) !== GT
+    ) {
+      return undefined;
+    }
+    this.i = closeName + name.length + 1;
+    return value;
+  }
+}
+
+function addChild(children: XmlObject, name: string, value: XmlObject | string): void {
+  const previous = children[name];
+  // A plain lookup answers for new names; only names that exist on Object.prototype (constructor,
+  // toString, __proto__...) need the own-property check.
+  if (previous === undefined || !Object.hasOwn(children, name)) {
+    // defineProperty, not assignment, so an element named __proto__ stays an ordinary field.
+    if (name === '__proto__') Object.defineProperty(children, name, { value, enumerable: true, writable: true, configurable: true });
+    else children[name] = value;
+    return;
+  }
+  if (Array.isArray(previous)) previous.push(value);
+  else children[name] = [previous as XmlObject | string, value];
 }
 
 /** Decode the five predefined entities and numeric references; any other `&` is an error. */

@@ -1,9 +1,10 @@
 import { createCipheriv } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { WxConfigError, WxCryptoError } from '../../src/errors.js';
-import { createCrypto, sha1Signature, verifySignature } from '../../src/server/crypto.js';
+import { createCrypto, decodeBase64Strict, sha1Signature, verifySignature } from '../../src/server/crypto.js';
 import { readEnvelope } from '../../src/server/envelope.js';
 import { decryptUserData, decryptUserDataText, verifyRawDataSignature } from '../../src/server/index.js';
+import { prng } from './helpers.js';
 import { readReferenceJson, type CryptoCase } from './reference.js';
 
 const msgCases = readReferenceJson<CryptoCase[]>('crypto/official_msg_crypt.json');
@@ -144,6 +145,34 @@ describe('crypto failures are typed and say nothing secret', () => {
   it('round-trips unicode and block-aligned lengths', () => {
     for (const text of ['', '你好，世界 🌏', 'x'.repeat(5), 'y'.repeat(12), 'z'.repeat(1000)]) {
       expect(crypto.decrypt(crypto.encrypt(text))).toEqual({ message: text, receiveId: 'wxappid' });
+    }
+  });
+
+  it('the shared block-decryption context is unaffected by failed or interleaved calls', () => {
+    const a = crypto.encrypt('secret plaintext one');
+    const b = createCrypto({ token, encodingAESKey, receiveId: 'wxappid' }).encrypt('second');
+    const bad = rawEncrypt(Buffer.alloc(64, 0));
+    for (let round = 0; round < 3; round++) {
+      expect(crypto.decrypt(a).message).toBe('secret plaintext one');
+      expect(() => crypto.decrypt(bad)).toThrow(WxCryptoError);
+      expect(() => crypto.decrypt('AAAA')).toThrow(WxCryptoError);
+      expect(crypto.decrypt(b).message).toBe('second');
+    }
+  });
+
+  it('strict base64 decoding agrees with the RFC 4648 alphabet-and-padding definition', () => {
+    const STRICT = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+    const rand = prng(7);
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_ \n!%.';
+    for (let n = 0; n < 20_000; n++) {
+      let text = '';
+      const length = Math.floor(rand() * 13);
+      for (let i = 0; i < length; i++) text += alphabet[Math.floor(rand() * (rand() < 0.9 ? 64 : alphabet.length))];
+      if (rand() < 0.3) text = Buffer.from(text).toString('base64');
+      const decoded = decodeBase64Strict(text);
+      // Non-canonical trailing bits (e.g. "AB==") are accepted by both definitions alike.
+      expect(decoded !== undefined, JSON.stringify(text)).toBe(STRICT.test(text));
+      if (decoded) expect(decoded.equals(Buffer.from(text, 'base64'))).toBe(true);
     }
   });
 

@@ -151,6 +151,22 @@ describe('field conversion', () => {
     });
   });
 
+  it('long-integer quoting respects strings, escapes, fractions and exponents', () => {
+    const m = parseMessage(
+      '{"a":"say \\"12345678901234567890\\" ok","b":-12345678901234567890,"c":1234567890123456.5,' +
+        '"d":12345678901234567e2,"e":["\\\\",98765432109876543210],"f":123456789012345,"g":"x\\\\"}',
+    ) as Record<string, unknown>;
+    expect(m).toMatchObject({
+      a: 'say "12345678901234567890" ok',
+      b: '-12345678901234567890',
+      c: 1234567890123456.5,
+      d: 12345678901234567e2,
+      e: ['\\', '98765432109876543210'],
+      f: 123456789012345,
+      g: 'x\\',
+    });
+  });
+
   it('unknown types never throw and keep every field', () => {
     const unknown = byFile('wechatpy-test_parser__test_parse_unknown_message');
     expect(unknown).toMatchObject({ kind: 'unknown', MsgType: 'notsure', MsgId: '1234567890123456', CreateTime: 1348831860 });
