@@ -25,3 +25,12 @@ export { memoryStorage } from './storage/memory.js';
 export { fileStorage } from './storage/file.js';
 export type { Storage, Unlock } from './storage/types.js';
 export type { AppType, AuthKind, BinaryResult, CallOptions, UploadInput, ValidationMode } from './types.js';
+export { redisStorage, redisSeenStore, maskRedisUrl, type RedisStorage, type RedisStorageOptions, type RedisSeenStore } from './storage/redis.js';
+export { signJsapi, jsapiConfig, signCard, cardExt, type JsapiSignInput, type JsapiConfig, type JsapiConfigOptions, type CardExtOptions } from './jssdk.js';
+// The hub. Its config loader (YAML + zod) stays out of this entry point to keep `import 'wxkit'` light.
+export { createHub, type Hub, type HubOptions, type HubComponentApp, type HubComponentPlugin, type HubContext } from './hub/server.js';
+export { hubStorage, hubClientOptions, type HubStorage, type HubStorageOptions } from './hub/client.js';
+export { createRefresher, type Refresher, type RefresherOptions } from './hub/refresher.js';
+export { storedTokenProvider, type HubCommonApp } from './hub/common.js';
+export type { HubListenOptions, HubServer } from './hub/node.js';
+export type { HubTokenProvider, HubAppProviders, HubAppRegistration, HubComponentRegistration, HubRegistrar } from './hub/types.js';

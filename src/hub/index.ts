@@ -1,0 +1,16 @@
+// The hub (centralization node) and its clients: one node keeps tokens and tickets fresh for the
+// fleet; `hubStorage` gives the fleet TokenProviders that read from it.
+export { createHub, type Hub, type HubOptions, type HubRefreshOptions, type HubComponentApp, type HubComponentPlugin, type HubContext } from './server.js';
+export { hubStorage, hubClientOptions, type HubStorage, type HubStorageOptions } from './client.js';
+export { createRefresher, type Refresher, type RefresherOptions } from './refresher.js';
+export { commonAppRegistration, storedTokenProvider, type HubCommonApp } from './common.js';
+export { loadHubConfig, parseHubConfig, storageFromConfig, HubConfigSchema, type HubConfig, type HubConfigInput } from './config.js';
+export type { HubListenOptions, HubServer } from './node.js';
+export {
+  DEFAULT_UNKNOWN_EXPIRY_SECONDS,
+  type HubAppProviders,
+  type HubAppRegistration,
+  type HubComponentRegistration,
+  type HubRegistrar,
+  type HubTokenProvider,
+} from './types.js';

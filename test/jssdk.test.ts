@@ -1,0 +1,94 @@
+// JS-SDK signatures against the official vectors in ../shared/reference (a missing file fails).
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cardExt, createClient, jsapiConfig, signCard, signJsapi, WxConfigError } from '../src/index.js';
+import { startSimulator, type Simulator } from '../src/simulator/index.js';
+
+interface JssdkCase {
+  name: string;
+  type: string;
+  input: { jsapi_ticket: string; noncestr: string; timestamp: string; url: string };
+  expected: { string1: string; signature: string };
+}
+
+const VECTORS = new URL('../../shared/reference/signatures/official_jssdk.json', import.meta.url);
+if (!existsSync(VECTORS)) throw new Error(`JS-SDK vectors missing: ${fileURLToPath(VECTORS)} (shared/ must sit beside the repository)`);
+const cases = JSON.parse(readFileSync(VECTORS, 'utf8')) as JssdkCase[];
+
+describe('signJsapi', () => {
+  it('has the official vectors to check', () => {
+    expect(cases.filter((c) => c.type === 'jssdk_signature').length).toBeGreaterThanOrEqual(2);
+  });
+
+  for (const c of cases.filter((x) => x.type === 'jssdk_signature')) {
+    it(`reproduces: ${c.name}`, () => {
+      const { jsapi_ticket, noncestr, timestamp, url } = c.input;
+      expect(signJsapi({ ticket: jsapi_ticket, nonceStr: noncestr, timestamp, url })).toBe(c.expected.signature);
+      expect(signJsapi({ ticket: jsapi_ticket, nonceStr: noncestr, timestamp: Number(timestamp), url })).toBe(c.expected.signature);
+      // The page reports its URL without the fragment; a #hash must not change the signature.
+      expect(signJsapi({ ticket: jsapi_ticket, nonceStr: noncestr, timestamp, url: `${url}#/spa/route` })).toBe(c.expected.signature);
+    });
+  }
+
+  it('rejects missing input with a config error', () => {
+    expect(() => signJsapi({ ticket: '', nonceStr: 'n', timestamp: 1, url: 'http://a' })).toThrow(WxConfigError);
+    expect(() => signJsapi({ ticket: 't', nonceStr: 'n', timestamp: 'yesterday', url: 'http://a' })).toThrow(/timestamp/);
+  });
+});
+
+describe('jsapiConfig and cardExt (against the simulator)', () => {
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await startSimulator();
+  });
+  afterAll(async () => {
+    await sim?.close();
+  });
+  const oa = () => createClient({ appType: 'official_account', appid: 'wx0000000000000001', appsecret: 'demo-official-account-secret', baseUrl: sim.url });
+
+  it('builds the wx.config object with a cached jsapi ticket', async () => {
+    const client = oa();
+    const config = await jsapiConfig(client, { url: 'https://example.com/page?x=1#top', jsApiList: ['updateAppMessageShareData'], openTagList: ['wx-open-launch-app'] });
+    const ticket = await client.getTicket('jsapi');
+    expect(config).toEqual({
+      appId: 'wx0000000000000001',
+      timestamp: expect.any(Number),
+      nonceStr: expect.stringMatching(/^[A-Za-z0-9]{16}$/),
+      signature: signJsapi({ ticket, nonceStr: config.nonceStr, timestamp: config.timestamp, url: 'https://example.com/page?x=1' }),
+      jsApiList: ['updateAppMessageShareData'],
+      openTagList: ['wx-open-launch-app'],
+      debug: false,
+    });
+    await jsapiConfig(client, { url: 'https://example.com/other', jsApiList: [] });
+    expect(sim.counters().ticketRequests['wx0000000000000001']).toBe(1);
+  });
+
+  it('reproduces the official vector through jsapiConfig given the same ticket, nonce and timestamp', async () => {
+    const c = cases[0]!;
+    const client = createClient({
+      appType: 'official_account',
+      appid: 'wx0000000000000001',
+      appsecret: 'unused',
+      baseUrl: sim.url,
+      ticket: () => ({ get: async () => c.input.jsapi_ticket, invalidate: async () => undefined }),
+    });
+    const config = await jsapiConfig(client, { url: c.input.url, jsApiList: [], nonceStr: c.input.noncestr, timestamp: Number(c.input.timestamp) });
+    expect(config.signature).toBe(c.expected.signature);
+  });
+
+  it('refuses a relative page URL', async () => {
+    await expect(jsapiConfig(oa(), { url: '/page', jsApiList: [] })).rejects.toThrow(/absolute http\(s\) URL/);
+  });
+
+  it('signs cardExt with the wx_card ticket over the sorted values', async () => {
+    const client = oa();
+    const { cardId, cardExt: ext } = await cardExt(client, { cardId: 'pFS7Fjg8kV1IdDz01r4SQwMkuCKc', code: '12345', openid: 'oUser', timestamp: 1700000000, nonceStr: 'abc' });
+    const ticket = await client.getTicket('wx_card');
+    const parsed = JSON.parse(ext) as Record<string, string>;
+    const expected = createHash('sha1').update([ticket, '1700000000', cardId, '12345', 'oUser', 'abc'].sort().join('')).digest('hex');
+    expect(parsed).toEqual({ timestamp: '1700000000', nonce_str: 'abc', signature: expected, code: '12345', openid: 'oUser' });
+    expect(signCard(['b', undefined, 'a', '', 3])).toBe(createHash('sha1').update('3ab').digest('hex'));
+  });
+});
