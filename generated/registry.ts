@@ -1778,6 +1778,994 @@ export const endpoints: readonly RegistryEntry[] = [
     "module": "mini-program/auth"
   },
   {
+    "id": "Component.clearQuota",
+    "namespace": "Component",
+    "name": "clearQuota",
+    "summary": "第三方平台对其所有 API 调用次数清零 — reset the platform's own daily API call counters (limited to 10 times a month)",
+    "docs": "https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/apimgnt/clearComponentQuota.html",
+    "appTypes": [
+      "component"
+    ],
+    "method": "POST",
+    "host": "api.weixin.qq.com",
+    "path": "/cgi-bin/component/clear_quota",
+    "auth": "component_access_token",
+    "idempotent": false,
+    "response": "json",
+    "params": {
+      "query": {},
+      "body": {
+        "component_appid": {
+          "type": "string",
+          "optional": false
+        }
+      },
+      "form": {}
+    },
+    "result": {},
+    "errcodes": [
+      48006
+    ],
+    "example": {
+      "errcode": 0,
+      "errmsg": "ok"
+    },
+    "module": "component/component"
+  },
+  {
+    "id": "Component.createPreAuthCode",
+    "namespace": "Component",
+    "name": "createPreAuthCode",
+    "summary": "获取预授权码 — create the pre_auth_code that the authorization page (PC QR code or mobile link) needs",
+    "docs": "https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/ticket-token/getPreAuthCode.html",
+    "appTypes": [
+      "component"
+    ],
+    "method": "POST",
+    "host": "api.weixin.qq.com",
+    "path": "/cgi-bin/component/api_create_preauthcode",
+    "auth": "component_access_token",
+    "idempotent": true,
+    "response": "json",
+    "params": {
+      "query": {},
+      "body": {
+        "component_appid": {
+          "type": "string",
+          "optional": false
+        }
+      },
+      "form": {}
+    },
+    "result": {
+      "pre_auth_code": {
+        "type": "string",
+        "optional": false
+      },
+      "expires_in": {
+        "type": "integer",
+        "description": "seconds the code stays usable"
+      }
+    },
+    "example": {
+      "pre_auth_code": "preauthcode@@@EXAMPLE0001",
+      "expires_in": 1800
+    },
+    "module": "component/component"
+  },
+  {
+    "id": "Component.getAuthorizerInfo",
+    "namespace": "Component",
+    "name": "getAuthorizerInfo",
+    "summary": "获取授权方的帐号基本信息 — read an authorizer's name, type, verification, mini program settings and granted permission sets",
+    "docs": "https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/authorization-management/getAuthorizerInfo.html",
+    "appTypes": [
+      "component"
+    ],
+    "method": "POST",
+    "host": "api.weixin.qq.com",
+    "path": "/cgi-bin/component/api_get_authorizer_info",
+    "auth": "component_access_token",
+    "idempotent": true,
+    "response": "json",
+    "params": {
+      "query": {},
+      "body": {
+        "component_appid": {
+          "type": "string",
+          "optional": false
+        },
+        "authorizer_appid": {
+          "type": "string",
+          "optional": false
+        }
+      },
+      "form": {}
+    },
+    "result": {
+      "authorizer_info": {
+        "type": "object",
+        "properties": {
+          "nick_name": {
+            "type": "string",
+            "optional": false
+          },
+          "head_img": {
+            "type": "string",
+            "optional": true
+          },
+          "service_type_info": {
+            "type": "object",
+            "description": "official accounts: 0 subscription, 1 upgraded subscription, 2 service; mini programs: 0",
+            "properties": {
+              "id": {
+                "type": "integer",
+                "optional": false
+              }
+            }
+          },
+          "verify_type_info": {
+            "type": "object",
+            "description": "-1 not verified, 0 WeChat verified, others: other verifications",
+            "properties": {
+              "id": {
+                "type": "integer",
+                "optional": false
+              }
+            }
+          },
+          "user_name": {
+            "type": "string",
+            "description": "the original id (gh_...): ToUserName of messages to this account"
+          },
+          "alias": {
+            "type": "string",
+            "optional": true
+          },
+          "qrcode_url": {
+            "type": "string",
+            "optional": true
+          },
+          "business_info": {
+            "type": "object",
+            "optional": true,
+            "properties": {
+              "open_pay": {
+                "type": "integer",
+                "optional": false
+              },
+              "open_shake": {
+                "type": "integer",
+                "optional": false
+              },
+              "open_scan": {
+                "type": "integer",
+                "optional": false
+              },
+              "open_card": {
+                "type": "integer",
+                "optional": false
+              },
+              "open_store": {
+                "type": "integer",
+                "optional": false
+              }
+            }
+          },
+          "idc": {
+            "type": "integer",
+            "optional": true
+          },
+          "principal_name": {
+            "type": "string",
+            "optional": true
+          },
+          "signature": {
+            "type": "string",
+            "optional": true
+          },
+          "MiniProgramInfo": {
+            "type": "object",
+            "optional": true,
+            "description": "present only for mini programs",
+            "properties": {
+              "network": {
+                "type": "map",
+                "optional": true,
+                "description": "server domains: RequestDomain, WsRequestDomain, UploadDomain, DownloadDomain, ...",
+                "values": {
+                  "type": "array",
+                  "items": {
+                    "type": "string"
+                  }
+                }
+              },
+              "categories": {
+                "type": "array",
+                "optional": true,
+                "items": {
+                  "type": "object",
+                  "properties": {
+                    "first": {
+                      "type": "string",
+                      "optional": false
+                    },
+                    "second": {
+                      "type": "string",
+                      "optional": false
+                    }
+                  }
+                }
+              },
+              "visit_status": {
+                "type": "integer",
+                "optional": true
+              }
+            }
+          },
+          "register_type": {
+            "type": "integer",
+            "optional": true
+          },
+          "account_status": {
+            "type": "integer",
+            "optional": true,
+            "description": "1 normal, 14 deregistered, 16 banned, 18 function banned, 19 frozen"
+          },
+          "basic_config": {
+            "type": "object",
+            "optional": true,
+            "properties": {
+              "is_phone_configured": {
+                "type": "boolean",
+                "optional": false
+              },
+              "is_email_configured": {
+                "type": "boolean",
+                "optional": false
+              }
+            }
+          }
+        }
+      },
+      "authorization_info": {
+        "type": "object",
+        "properties": {
+          "authorizer_appid": {
+            "type": "string",
+            "optional": false
+          },
+          "authorizer_refresh_token": {
+            "type": "string",
+            "optional": true
+          },
+          "func_info": {
+            "type": "array",
+            "optional": true,
+            "description": "the permission sets (权限集) the authorizer granted",
+            "items": {
+              "type": "object",
+              "properties": {
+                "funcscope_category": {
+                  "type": "object",
+                  "properties": {
+                    "id": {
+                      "type": "integer",
+                      "optional": false
+                    }
+                  }
+                },
+                "confirm_info": {
+                  "type": "object",
+                  "optional": true,
+                  "properties": {
+                    "need_confirm": {
+                      "type": "integer",
+                      "optional": false
+                    },
+                    "already_confirm": {
+                      "type": "integer",
+                      "optional": false
+                    },
+                    "can_confirm": {
+                      "type": "integer",
+                      "optional": false
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "errcodes": [
+      61003
+    ],
+    "example": {
+      "authorizer_info": {
+        "nick_name": "微信SDK Demo Special",
+        "head_img": "http://wx.qlogo.cn/mmopen/GPyw0pGicibl5Eda4GmSSbTguhjg9LZjumHmVjybjiaQXnE9XrXEts6ny9Uv4Fk6hOScWRDibq1fI0WOkSaAjaecNTict3n6EjJaC/0",
+        "service_type_info": {
+          "id": 2
+        },
+        "verify_type_info": {
+          "id": 0
+        },
+        "user_name": "gh_eb5e3a772040",
+        "alias": "paytest01",
+        "qrcode_url": "http://mmbiz.qpic.cn/mmbiz_jpg/kPmmhe6g/0",
+        "business_info": {
+          "open_pay": 0,
+          "open_shake": 0,
+          "open_scan": 0,
+          "open_card": 0,
+          "open_store": 0
+        },
+        "idc": 1,
+        "principal_name": "腾讯计算机系统有限公司",
+        "signature": "微信SDK演示帐号",
+        "register_type": 0,
+        "account_status": 1,
+        "basic_config": {
+          "is_phone_configured": true,
+          "is_email_configured": true
+        }
+      },
+      "authorization_info": {
+        "authorizer_appid": "wxf8b4f85f3a794e77",
+        "authorizer_refresh_token": "refreshtoken@@@RU0Sgi7bD6apS7frS9gj8Sbws7OoDejK9Z-cm0EnCzg",
+        "func_info": [
+          {
+            "funcscope_category": {
+              "id": 1
+            }
+          },
+          {
+            "funcscope_category": {
+              "id": 2
+            }
+          },
+          {
+            "funcscope_category": {
+              "id": 3
+            },
+            "confirm_info": {
+              "need_confirm": 0,
+              "already_confirm": 0,
+              "can_confirm": 0
+            }
+          }
+        ]
+      }
+    },
+    "module": "component/component"
+  },
+  {
+    "id": "Component.getAuthorizerList",
+    "namespace": "Component",
+    "name": "getAuthorizerList",
+    "summary": "拉取所有已授权的帐号列表 — page through every authorizer with its refresh token (how lost refresh tokens are recovered)",
+    "docs": "https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/authorization-management/getAuthorizerList.html",
+    "appTypes": [
+      "component"
+    ],
+    "method": "POST",
+    "host": "api.weixin.qq.com",
+    "path": "/cgi-bin/component/api_get_authorizer_list",
+    "auth": "component_access_token",
+    "idempotent": true,
+    "response": "json",
+    "params": {
+      "query": {},
+      "body": {
+        "component_appid": {
+          "type": "string",
+          "optional": false
+        },
+        "offset": {
+          "type": "integer",
+          "description": "0 for the first page"
+        },
+        "count": {
+          "type": "integer",
+          "description": "at most 500"
+        }
+      },
+      "form": {}
+    },
+    "result": {
+      "total_count": {
+        "type": "integer",
+        "optional": false
+      },
+      "list": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "properties": {
+            "authorizer_appid": {
+              "type": "string",
+              "optional": false
+            },
+            "refresh_token": {
+              "type": "string",
+              "optional": false
+            },
+            "auth_time": {
+              "type": "integer",
+              "description": "unix seconds of the authorization"
+            }
+          }
+        }
+      }
+    },
+    "example": {
+      "total_count": 1,
+      "list": [
+        {
+          "authorizer_appid": "wxf8b4f85f3a794e77",
+          "refresh_token": "refreshtoken@@@EXAMPLE0001",
+          "auth_time": 1558000607
+        }
+      ]
+    },
+    "module": "component/component"
+  },
+  {
+    "id": "Component.getAuthorizerOption",
+    "namespace": "Component",
+    "name": "getAuthorizerOption",
+    "summary": "获取授权方选项信息 — read one of an authorizer's options (location report, voice recognition, customer service)",
+    "docs": "https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/authorization-management/getAuthorizerOptionInfo.html",
+    "appTypes": [
+      "component"
+    ],
+    "method": "POST",
+    "host": "api.weixin.qq.com",
+    "path": "/cgi-bin/component/api_get_authorizer_option",
+    "auth": "component_access_token",
+    "idempotent": true,
+    "response": "json",
+    "params": {
+      "query": {},
+      "body": {
+        "component_appid": {
+          "type": "string",
+          "optional": false
+        },
+        "authorizer_appid": {
+          "type": "string",
+          "optional": false
+        },
+        "option_name": {
+          "type": "string",
+          "enum": [
+            "location_report",
+            "voice_recognize",
+            "customer_service"
+          ]
+        }
+      },
+      "form": {}
+    },
+    "result": {
+      "authorizer_appid": {
+        "type": "string",
+        "optional": false
+      },
+      "option_name": {
+        "type": "string",
+        "optional": false
+      },
+      "option_value": {
+        "type": "string",
+        "description": "location_report: 0 off, 1 on entering a session, 2 every 5 seconds; voice_recognize and customer_service: 0 off, 1 on"
+      }
+    },
+    "errcodes": [
+      61012
+    ],
+    "example": {
+      "authorizer_appid": "wx7bc5ba58cabd00f4",
+      "option_name": "voice_recognize",
+      "option_value": "1"
+    },
+    "module": "component/component"
+  },
+  {
+    "id": "Component.getAuthorizerToken",
+    "namespace": "Component",
+    "name": "getAuthorizerToken",
+    "summary": "获取/刷新授权方接口调用令牌 — get a new authorizer_access_token with the stored authorizer_refresh_token",
+    "docs": "https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/ticket-token/getAuthorizerAccessToken.html",
+    "appTypes": [
+      "component"
+    ],
+    "method": "POST",
+    "host": "api.weixin.qq.com",
+    "path": "/cgi-bin/component/api_authorizer_token",
+    "auth": "component_access_token",
+    "idempotent": true,
+    "response": "json",
+    "params": {
+      "query": {},
+      "body": {
+        "component_appid": {
+          "type": "string",
+          "optional": false
+        },
+        "authorizer_appid": {
+          "type": "string",
+          "optional": false
+        },
+        "authorizer_refresh_token": {
+          "type": "string",
+          "optional": false
+        }
+      },
+      "form": {}
+    },
+    "result": {
+      "authorizer_access_token": {
+        "type": "string",
+        "optional": false
+      },
+      "expires_in": {
+        "type": "integer",
+        "optional": false
+      },
+      "authorizer_refresh_token": {
+        "type": "string",
+        "optional": true,
+        "description": "may differ from the one sent: store it"
+      }
+    },
+    "errcodes": [
+      61003,
+      61023
+    ],
+    "example": {
+      "authorizer_access_token": "AUTHORIZER_ACCESS_TOKEN_EXAMPLE_0001",
+      "expires_in": 7200,
+      "authorizer_refresh_token": "refreshtoken@@@EXAMPLE0001"
+    },
+    "module": "component/component"
+  },
+  {
+    "id": "Component.getComponentAccessToken",
+    "namespace": "Component",
+    "name": "getComponentAccessToken",
+    "summary": "获取令牌 — exchange the platform's appid, appsecret and the latest component_verify_ticket for a component_access_token",
+    "docs": "https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/ticket-token/getComponentAccessToken.html",
+    "appTypes": [
+      "component"
+    ],
+    "method": "POST",
+    "host": "api.weixin.qq.com",
+    "path": "/cgi-bin/component/api_component_token",
+    "auth": "component_appsecret",
+    "idempotent": true,
+    "response": "json",
+    "params": {
+      "query": {},
+      "body": {
+        "component_appid": {
+          "type": "string",
+          "optional": false
+        },
+        "component_appsecret": {
+          "type": "string",
+          "optional": false
+        },
+        "component_verify_ticket": {
+          "type": "string",
+          "description": "the ticket WeChat pushes to the event URL every 10 minutes; valid 12 hours"
+        }
+      },
+      "form": {}
+    },
+    "result": {
+      "component_access_token": {
+        "type": "string",
+        "optional": false
+      },
+      "expires_in": {
+        "type": "integer",
+        "description": "lifetime in seconds, currently 7200"
+      }
+    },
+    "errcodes": [
+      40013,
+      40125,
+      61004,
+      61006
+    ],
+    "example": {
+      "component_access_token": "COMPONENT_ACCESS_TOKEN_EXAMPLE_0001",
+      "expires_in": 7200
+    },
+    "module": "component/component"
+  },
+  {
+    "id": "Component.getOAuthAccessToken",
+    "namespace": "Component",
+    "name": "getOAuthAccessToken",
+    "summary": "代公众号网页授权：通过 code 换取 access_token — exchange the code of an authorizer's web OAuth redirect for the user's access_token and openid",
+    "docs": "https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/Before_Develop/Official_Accounts/official_account_website_authorization.html",
+    "appTypes": [
+      "component"
+    ],
+    "method": "GET",
+    "host": "api.weixin.qq.com",
+    "path": "/sns/oauth2/component/access_token",
+    "auth": "component_access_token",
+    "idempotent": false,
+    "response": "json",
+    "params": {
+      "query": {
+        "appid": {
+          "type": "string",
+          "description": "the authorizer (official account) appid"
+        },
+        "code": {
+          "type": "string",
+          "description": "from the redirect; valid 5 minutes, usable once"
+        },
+        "grant_type": {
+          "type": "string",
+          "enum": [
+            "authorization_code"
+          ]
+        },
+        "component_appid": {
+          "type": "string",
+          "optional": false
+        }
+      },
+      "body": {},
+      "form": {}
+    },
+    "result": {
+      "access_token": {
+        "type": "string",
+        "description": "the user's web access_token (not the account's)"
+      },
+      "expires_in": {
+        "type": "integer",
+        "optional": false
+      },
+      "refresh_token": {
+        "type": "string",
+        "description": "valid 30 days"
+      },
+      "openid": {
+        "type": "string",
+        "optional": false
+      },
+      "scope": {
+        "type": "string",
+        "description": "snsapi_base or snsapi_userinfo"
+      },
+      "unionid": {
+        "type": "string",
+        "optional": true
+      },
+      "is_snapshotuser": {
+        "type": "integer",
+        "optional": true,
+        "description": "1 when the user is only browsing a snapshot page and has not really authorized"
+      }
+    },
+    "errcodes": [
+      40029,
+      40163
+    ],
+    "example": {
+      "access_token": "OAUTH_ACCESS_TOKEN_EXAMPLE",
+      "expires_in": 7200,
+      "refresh_token": "OAUTH_REFRESH_TOKEN_EXAMPLE",
+      "openid": "oLVPpjqs2BhvzwPj5A-vTYAX4GLc",
+      "scope": "snsapi_userinfo"
+    },
+    "module": "component/component"
+  },
+  {
+    "id": "Component.queryAuth",
+    "namespace": "Component",
+    "name": "queryAuth",
+    "summary": "使用授权码获取授权信息 — exchange the auth code (redirect or authorized event) for the authorizer's tokens and granted permission sets",
+    "docs": "https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/ticket-token/getAuthorizerAccessToken.html",
+    "appTypes": [
+      "component"
+    ],
+    "method": "POST",
+    "host": "api.weixin.qq.com",
+    "path": "/cgi-bin/component/api_query_auth",
+    "auth": "component_access_token",
+    "idempotent": false,
+    "response": "json",
+    "params": {
+      "query": {},
+      "body": {
+        "component_appid": {
+          "type": "string",
+          "optional": false
+        },
+        "authorization_code": {
+          "type": "string",
+          "description": "auth_code from the redirect, or AuthorizationCode from the authorized event; valid one hour"
+        }
+      },
+      "form": {}
+    },
+    "result": {
+      "authorization_info": {
+        "type": "object",
+        "properties": {
+          "authorizer_appid": {
+            "type": "string",
+            "optional": false
+          },
+          "authorizer_access_token": {
+            "type": "string",
+            "optional": false
+          },
+          "expires_in": {
+            "type": "integer",
+            "optional": false
+          },
+          "authorizer_refresh_token": {
+            "type": "string",
+            "description": "store it durably: it is the only way to get new authorizer tokens without a new authorization"
+          },
+          "func_info": {
+            "type": "array",
+            "optional": true,
+            "description": "the permission sets (权限集) the authorizer granted",
+            "items": {
+              "type": "object",
+              "properties": {
+                "funcscope_category": {
+                  "type": "object",
+                  "properties": {
+                    "id": {
+                      "type": "integer",
+                      "optional": false
+                    }
+                  }
+                },
+                "confirm_info": {
+                  "type": "object",
+                  "optional": true,
+                  "properties": {
+                    "need_confirm": {
+                      "type": "integer",
+                      "optional": false
+                    },
+                    "already_confirm": {
+                      "type": "integer",
+                      "optional": false
+                    },
+                    "can_confirm": {
+                      "type": "integer",
+                      "optional": false
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "errcodes": [
+      61009,
+      61010
+    ],
+    "example": {
+      "authorization_info": {
+        "authorizer_appid": "wxf8b4f85f3a794e77",
+        "authorizer_access_token": "QXjUqNqfYVH0yBE1iIFes0qM",
+        "expires_in": 7200,
+        "authorizer_refresh_token": "dTo-YCXPL4llX-u1W1pPpnp8Hgm4wpJtlR6iV0doKdY",
+        "func_info": [
+          {
+            "funcscope_category": {
+              "id": 1
+            }
+          },
+          {
+            "funcscope_category": {
+              "id": 2
+            }
+          },
+          {
+            "funcscope_category": {
+              "id": 3
+            }
+          }
+        ]
+      }
+    },
+    "module": "component/component"
+  },
+  {
+    "id": "Component.refreshOAuthAccessToken",
+    "namespace": "Component",
+    "name": "refreshOAuthAccessToken",
+    "summary": "代公众号网页授权：刷新 access_token — renew a user's web access_token with its refresh_token",
+    "docs": "https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/Before_Develop/Official_Accounts/official_account_website_authorization.html",
+    "appTypes": [
+      "component"
+    ],
+    "method": "GET",
+    "host": "api.weixin.qq.com",
+    "path": "/sns/oauth2/component/refresh_token",
+    "auth": "component_access_token",
+    "idempotent": true,
+    "response": "json",
+    "params": {
+      "query": {
+        "appid": {
+          "type": "string",
+          "description": "the authorizer (official account) appid"
+        },
+        "grant_type": {
+          "type": "string",
+          "enum": [
+            "refresh_token"
+          ]
+        },
+        "component_appid": {
+          "type": "string",
+          "optional": false
+        },
+        "refresh_token": {
+          "type": "string",
+          "optional": false
+        }
+      },
+      "body": {},
+      "form": {}
+    },
+    "result": {
+      "access_token": {
+        "type": "string",
+        "description": "the user's web access_token (not the account's)"
+      },
+      "expires_in": {
+        "type": "integer",
+        "optional": false
+      },
+      "refresh_token": {
+        "type": "string",
+        "description": "valid 30 days"
+      },
+      "openid": {
+        "type": "string",
+        "optional": false
+      },
+      "scope": {
+        "type": "string",
+        "description": "snsapi_base or snsapi_userinfo"
+      },
+      "unionid": {
+        "type": "string",
+        "optional": true
+      },
+      "is_snapshotuser": {
+        "type": "integer",
+        "optional": true,
+        "description": "1 when the user is only browsing a snapshot page and has not really authorized"
+      }
+    },
+    "errcodes": [
+      40030,
+      42002
+    ],
+    "example": {
+      "access_token": "OAUTH_ACCESS_TOKEN_EXAMPLE",
+      "expires_in": 7200,
+      "refresh_token": "OAUTH_REFRESH_TOKEN_EXAMPLE",
+      "openid": "oLVPpjqs2BhvzwPj5A-vTYAX4GLc",
+      "scope": "snsapi_userinfo"
+    },
+    "module": "component/component"
+  },
+  {
+    "id": "Component.setAuthorizerOption",
+    "namespace": "Component",
+    "name": "setAuthorizerOption",
+    "summary": "设置授权方选项信息 — change one of an authorizer's options",
+    "docs": "https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/authorization-management/setAuthorizerOptionInfo.html",
+    "appTypes": [
+      "component"
+    ],
+    "method": "POST",
+    "host": "api.weixin.qq.com",
+    "path": "/cgi-bin/component/api_set_authorizer_option",
+    "auth": "component_access_token",
+    "idempotent": true,
+    "response": "json",
+    "params": {
+      "query": {},
+      "body": {
+        "component_appid": {
+          "type": "string",
+          "optional": false
+        },
+        "authorizer_appid": {
+          "type": "string",
+          "optional": false
+        },
+        "option_name": {
+          "type": "string",
+          "enum": [
+            "location_report",
+            "voice_recognize",
+            "customer_service"
+          ]
+        },
+        "option_value": {
+          "type": "string",
+          "description": "see getAuthorizerOption"
+        }
+      },
+      "form": {}
+    },
+    "result": {},
+    "errcodes": [
+      61012,
+      61013
+    ],
+    "example": {
+      "errcode": 0,
+      "errmsg": "ok"
+    },
+    "module": "component/component"
+  },
+  {
+    "id": "Component.startPushTicket",
+    "namespace": "Component",
+    "name": "startPushTicket",
+    "summary": "启动票据推送服务 — ask WeChat to push a component_verify_ticket to the event URL now instead of within 10 minutes",
+    "docs": "https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/ticket-token/startPushTicket.html",
+    "appTypes": [
+      "component"
+    ],
+    "method": "POST",
+    "host": "api.weixin.qq.com",
+    "path": "/cgi-bin/component/api_start_push_ticket",
+    "auth": "component_appsecret",
+    "idempotent": true,
+    "response": "json",
+    "params": {
+      "query": {},
+      "body": {
+        "component_appid": {
+          "type": "string",
+          "optional": false
+        },
+        "component_secret": {
+          "type": "string",
+          "description": "the platform's appsecret"
+        }
+      },
+      "form": {}
+    },
+    "result": {},
+    "errcodes": [
+      40013,
+      40125
+    ],
+    "example": {
+      "errcode": 0,
+      "errmsg": "ok"
+    },
+    "module": "component/component"
+  },
+  {
     "id": "Credential.getAccessToken",
     "namespace": "Credential",
     "name": "getAccessToken",
@@ -6265,6 +7253,498 @@ export const endpoints: readonly RegistryEntry[] = [
       ]
     },
     "module": "official-account/menu"
+  },
+  {
+    "id": "OAuth.checkAccessToken",
+    "namespace": "OAuth",
+    "name": "checkAccessToken",
+    "summary": "检验授权凭证是否有效 — check that a user's web access_token is still valid for this openid",
+    "docs": "https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html",
+    "appTypes": [
+      "official_account"
+    ],
+    "method": "GET",
+    "host": "api.weixin.qq.com",
+    "path": "/sns/auth",
+    "auth": "none",
+    "idempotent": true,
+    "response": "json",
+    "params": {
+      "query": {
+        "access_token": {
+          "type": "string",
+          "description": "the user's web access_token"
+        },
+        "openid": {
+          "type": "string",
+          "optional": false
+        }
+      },
+      "body": {},
+      "form": {}
+    },
+    "result": {},
+    "errcodes": [
+      40003
+    ],
+    "example": {
+      "errcode": 0,
+      "errmsg": "ok"
+    },
+    "module": "official-account/oauth"
+  },
+  {
+    "id": "OAuth.getAccessToken",
+    "namespace": "OAuth",
+    "name": "getAccessToken",
+    "summary": "通过 code 换取网页授权 access_token — exchange the code of the authorize redirect for the user's access_token and openid",
+    "docs": "https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html",
+    "appTypes": [
+      "official_account"
+    ],
+    "method": "GET",
+    "host": "api.weixin.qq.com",
+    "path": "/sns/oauth2/access_token",
+    "auth": "appsecret",
+    "idempotent": false,
+    "response": "json",
+    "params": {
+      "query": {
+        "code": {
+          "type": "string",
+          "description": "from the redirect; valid 5 minutes, usable once"
+        },
+        "grant_type": {
+          "type": "string",
+          "enum": [
+            "authorization_code"
+          ]
+        }
+      },
+      "body": {},
+      "form": {}
+    },
+    "result": {
+      "access_token": {
+        "type": "string",
+        "description": "the user's web access_token (not the account's)"
+      },
+      "expires_in": {
+        "type": "integer",
+        "optional": false
+      },
+      "refresh_token": {
+        "type": "string",
+        "description": "valid 30 days"
+      },
+      "openid": {
+        "type": "string",
+        "optional": false
+      },
+      "scope": {
+        "type": "string",
+        "description": "snsapi_base or snsapi_userinfo"
+      },
+      "unionid": {
+        "type": "string",
+        "optional": true
+      },
+      "is_snapshotuser": {
+        "type": "integer",
+        "optional": true,
+        "description": "1 when the user is only browsing a snapshot page and has not really authorized"
+      }
+    },
+    "errcodes": [
+      40029,
+      40163
+    ],
+    "example": {
+      "access_token": "OAUTH_ACCESS_TOKEN_EXAMPLE",
+      "expires_in": 7200,
+      "refresh_token": "OAUTH_REFRESH_TOKEN_EXAMPLE",
+      "openid": "oLVPpjqs2BhvzwPj5A-vTYAX4GLc",
+      "scope": "snsapi_userinfo"
+    },
+    "module": "official-account/oauth"
+  },
+  {
+    "id": "OAuth.getUserInfo",
+    "namespace": "OAuth",
+    "name": "getUserInfo",
+    "summary": "拉取用户信息 — read the profile of a user who authorized with scope snsapi_userinfo",
+    "docs": "https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html",
+    "appTypes": [
+      "official_account"
+    ],
+    "method": "GET",
+    "host": "api.weixin.qq.com",
+    "path": "/sns/userinfo",
+    "auth": "none",
+    "idempotent": true,
+    "response": "json",
+    "params": {
+      "query": {
+        "access_token": {
+          "type": "string",
+          "description": "the user's web access_token from getAccessToken (not the account's access_token)"
+        },
+        "openid": {
+          "type": "string",
+          "optional": false
+        },
+        "lang": {
+          "type": "string",
+          "optional": true,
+          "enum": [
+            "zh_CN",
+            "zh_TW",
+            "en"
+          ]
+        }
+      },
+      "body": {},
+      "form": {}
+    },
+    "result": {
+      "openid": {
+        "type": "string",
+        "optional": false
+      },
+      "nickname": {
+        "type": "string",
+        "optional": false
+      },
+      "sex": {
+        "type": "integer",
+        "description": "0 since October 2021 (no longer returned)"
+      },
+      "province": {
+        "type": "string",
+        "optional": false
+      },
+      "city": {
+        "type": "string",
+        "optional": false
+      },
+      "country": {
+        "type": "string",
+        "optional": false
+      },
+      "headimgurl": {
+        "type": "string",
+        "description": "ends with the size (0, 46, 64, 96, 132); empty without an avatar"
+      },
+      "privilege": {
+        "type": "array",
+        "items": {
+          "type": "string"
+        },
+        "optional": false
+      },
+      "unionid": {
+        "type": "string",
+        "optional": true,
+        "description": "present when the account is bound to an Open Platform account"
+      }
+    },
+    "errcodes": [
+      40003,
+      48001
+    ],
+    "example": {
+      "openid": "oLVPpjqs2BhvzwPj5A-vTYAX4GLc",
+      "nickname": "微信用户",
+      "sex": 0,
+      "province": "",
+      "city": "",
+      "country": "",
+      "headimgurl": "https://thirdwx.qlogo.cn/mmopen/vi_32/POgEwh4mIHO4nibH0KlMECNjjGxQUq24ZEaGT4poC6icRiccVGKSyXwibcPq4BWmiaIGuG1icwxaQX6grC9VemZoJ8rg/132",
+      "privilege": [],
+      "unionid": "o6_bmasdasdsad6_2sgVt7hMZOPfL"
+    },
+    "module": "official-account/oauth"
+  },
+  {
+    "id": "OAuth.refreshAccessToken",
+    "namespace": "OAuth",
+    "name": "refreshAccessToken",
+    "summary": "刷新网页授权 access_token — renew a user's web access_token with its refresh_token (valid 30 days)",
+    "docs": "https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html",
+    "appTypes": [
+      "official_account"
+    ],
+    "method": "GET",
+    "host": "api.weixin.qq.com",
+    "path": "/sns/oauth2/refresh_token",
+    "auth": "none",
+    "idempotent": true,
+    "response": "json",
+    "params": {
+      "query": {
+        "appid": {
+          "type": "string",
+          "optional": false
+        },
+        "grant_type": {
+          "type": "string",
+          "enum": [
+            "refresh_token"
+          ]
+        },
+        "refresh_token": {
+          "type": "string",
+          "optional": false
+        }
+      },
+      "body": {},
+      "form": {}
+    },
+    "result": {
+      "access_token": {
+        "type": "string",
+        "description": "the user's web access_token (not the account's)"
+      },
+      "expires_in": {
+        "type": "integer",
+        "optional": false
+      },
+      "refresh_token": {
+        "type": "string",
+        "description": "valid 30 days"
+      },
+      "openid": {
+        "type": "string",
+        "optional": false
+      },
+      "scope": {
+        "type": "string",
+        "description": "snsapi_base or snsapi_userinfo"
+      },
+      "unionid": {
+        "type": "string",
+        "optional": true
+      },
+      "is_snapshotuser": {
+        "type": "integer",
+        "optional": true,
+        "description": "1 when the user is only browsing a snapshot page and has not really authorized"
+      }
+    },
+    "errcodes": [
+      40030,
+      42002
+    ],
+    "example": {
+      "access_token": "OAUTH_ACCESS_TOKEN_EXAMPLE",
+      "expires_in": 7200,
+      "refresh_token": "OAUTH_REFRESH_TOKEN_EXAMPLE",
+      "openid": "oLVPpjqs2BhvzwPj5A-vTYAX4GLc",
+      "scope": "snsapi_userinfo"
+    },
+    "module": "official-account/oauth"
+  },
+  {
+    "id": "OpenAccount.bind",
+    "namespace": "OpenAccount",
+    "name": "bind",
+    "summary": "将公众号/小程序绑定到开放平台帐号下 — bind the authorizer to an existing Open Platform account",
+    "docs": "https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/open-account-management/bindOpenAccount.html",
+    "appTypes": [
+      "mini_program",
+      "official_account"
+    ],
+    "method": "POST",
+    "host": "api.weixin.qq.com",
+    "path": "/cgi-bin/open/bind",
+    "auth": "access_token",
+    "idempotent": false,
+    "response": "json",
+    "params": {
+      "query": {},
+      "body": {
+        "appid": {
+          "type": "string",
+          "description": "the authorizer's appid"
+        },
+        "open_appid": {
+          "type": "string",
+          "optional": false
+        }
+      },
+      "form": {}
+    },
+    "result": {},
+    "errcodes": [
+      89000,
+      89001,
+      89003,
+      89004
+    ],
+    "example": {
+      "errcode": 0,
+      "errmsg": "ok"
+    },
+    "module": "official-account/open-account"
+  },
+  {
+    "id": "OpenAccount.create",
+    "namespace": "OpenAccount",
+    "name": "create",
+    "summary": "创建开放平台帐号并绑定公众号/小程序 — create an Open Platform account owned by the platform and bind the authorizer to it",
+    "docs": "https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/open-account-management/createOpenAccount.html",
+    "appTypes": [
+      "mini_program",
+      "official_account"
+    ],
+    "method": "POST",
+    "host": "api.weixin.qq.com",
+    "path": "/cgi-bin/open/create",
+    "auth": "access_token",
+    "idempotent": false,
+    "response": "json",
+    "params": {
+      "query": {},
+      "body": {
+        "appid": {
+          "type": "string",
+          "description": "the authorizer's appid"
+        }
+      },
+      "form": {}
+    },
+    "result": {
+      "open_appid": {
+        "type": "string",
+        "description": "the new Open Platform account's appid"
+      }
+    },
+    "errcodes": [
+      89000
+    ],
+    "example": {
+      "errcode": 0,
+      "errmsg": "ok",
+      "open_appid": "wx3f20c6d2b5c07af5"
+    },
+    "module": "official-account/open-account"
+  },
+  {
+    "id": "OpenAccount.get",
+    "namespace": "OpenAccount",
+    "name": "get",
+    "summary": "获取公众号/小程序所绑定的开放平台帐号 — read the Open Platform account the authorizer is bound to",
+    "docs": "https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/open-account-management/getOpenAccount.html",
+    "appTypes": [
+      "mini_program",
+      "official_account"
+    ],
+    "method": "POST",
+    "host": "api.weixin.qq.com",
+    "path": "/cgi-bin/open/get",
+    "auth": "access_token",
+    "idempotent": true,
+    "response": "json",
+    "params": {
+      "query": {},
+      "body": {
+        "appid": {
+          "type": "string",
+          "description": "the authorizer's appid"
+        }
+      },
+      "form": {}
+    },
+    "result": {
+      "open_appid": {
+        "type": "string",
+        "optional": false
+      }
+    },
+    "errcodes": [
+      89002
+    ],
+    "example": {
+      "errcode": 0,
+      "errmsg": "ok",
+      "open_appid": "wx3f20c6d2b5c07af5"
+    },
+    "module": "official-account/open-account"
+  },
+  {
+    "id": "OpenAccount.have",
+    "namespace": "OpenAccount",
+    "name": "have",
+    "summary": "查询绑定的开放平台帐号 — tell whether the account is bound to an Open Platform account",
+    "docs": "https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/open-account-management/getOpenAccount.html",
+    "appTypes": [
+      "mini_program",
+      "official_account"
+    ],
+    "method": "GET",
+    "host": "api.weixin.qq.com",
+    "path": "/cgi-bin/open/have",
+    "auth": "access_token",
+    "idempotent": true,
+    "response": "json",
+    "params": {
+      "query": {},
+      "body": {},
+      "form": {}
+    },
+    "result": {
+      "have_open": {
+        "type": "boolean",
+        "optional": false
+      }
+    },
+    "example": {
+      "errcode": 0,
+      "errmsg": "ok",
+      "have_open": true
+    },
+    "module": "official-account/open-account"
+  },
+  {
+    "id": "OpenAccount.unbind",
+    "namespace": "OpenAccount",
+    "name": "unbind",
+    "summary": "将公众号/小程序从开放平台帐号下解绑 — unbind the authorizer from its Open Platform account",
+    "docs": "https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/open-account-management/unbindOpenAccount.html",
+    "appTypes": [
+      "mini_program",
+      "official_account"
+    ],
+    "method": "POST",
+    "host": "api.weixin.qq.com",
+    "path": "/cgi-bin/open/unbind",
+    "auth": "access_token",
+    "idempotent": false,
+    "response": "json",
+    "params": {
+      "query": {},
+      "body": {
+        "appid": {
+          "type": "string",
+          "description": "the authorizer's appid"
+        },
+        "open_appid": {
+          "type": "string",
+          "optional": false
+        }
+      },
+      "form": {}
+    },
+    "result": {},
+    "errcodes": [
+      89001,
+      89003
+    ],
+    "example": {
+      "errcode": 0,
+      "errmsg": "ok"
+    },
+    "module": "official-account/open-account"
   },
   {
     "id": "OpenApi.checkCallback",

@@ -26,7 +26,7 @@ export async function execute<R>(
   params: Record<string, unknown>,
   options: CallOptions,
 ): Promise<WithResponse<R>> {
-  if (!d.appTypes.includes(rt.appType)) {
+  if (!d.appTypes.some((t) => rt.serves.includes(t))) {
     throw new WxConfigError(`${d.id} is for ${d.appTypes.join(' / ')} apps; this client is ${rt.appType}`, { endpoint: d.id });
   }
   const missing = (d.required ?? []).filter((k) => params[k] === undefined || params[k] === null);

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { WxError } from './errors.js';
 import { loadHubConfig, storageFromConfig } from './hub/config.js';
+import { componentHubPlugin } from './component/hub.js';
 import { createHub } from './hub/server.js';
 import { DEMO_APPS, startSimulator } from './simulator/index.js';
 
@@ -100,6 +101,7 @@ async function hub(args: string[], io: CliIo): Promise<number> {
     secret: config.secret,
     apps: config.apps,
     components: config.components,
+    ...(config.components?.length ? { componentPlugin: componentHubPlugin() } : {}),
     storage,
     baseUrl: config.baseUrl,
     refresh: config.refresh.enabled ? { marginSeconds: config.refresh.marginSeconds, retrySeconds: config.refresh.retrySeconds } : false,

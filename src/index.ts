@@ -34,3 +34,4 @@ export { createRefresher, type Refresher, type RefresherOptions } from './hub/re
 export { storedTokenProvider, type HubCommonApp } from './hub/common.js';
 export type { HubListenOptions, HubServer } from './hub/node.js';
 export type { HubTokenProvider, HubAppProviders, HubAppRegistration, HubComponentRegistration, HubRegistrar } from './hub/types.js';
+export { oauthAuthorizeUrl, type OAuthAuthorizeUrlOptions, type OAuthScope } from './oauth.js';

@@ -28,6 +28,11 @@ export interface RuntimeConfig {
   logger: Logger;
   accessToken?: TokenProvider;
   componentAccessToken?: TokenProvider;
+  /**
+   * App types whose endpoints this runtime may call, when wider than `appType`: a third-party
+   * platform's authorizer whose type is not known yet serves both (WeChat refuses a wrong call).
+   */
+  serves?: readonly AppType[];
   /** appid + secret for endpoints that take them in the query (`auth: appsecret`). */
   secret?: () => string | undefined;
 }
@@ -40,6 +45,8 @@ export class Runtime {
   readonly retry: RetryOptions;
   readonly validation: ValidationMode;
   readonly logger: Logger;
+  /** App types whose endpoints this runtime may call: `[appType]` unless configured wider. */
+  readonly serves: readonly AppType[];
   #baseUrl: string;
   #hosts: Record<string, string>;
   #explicitBase: boolean;
@@ -54,6 +61,7 @@ export class Runtime {
     this.retry = c.retry;
     this.validation = c.validation;
     this.logger = c.logger;
+    this.serves = c.serves ?? [c.appType];
     this.#baseUrl = c.baseUrl.replace(/\/+$/, '');
     this.#explicitBase = this.#baseUrl !== 'https://api.weixin.qq.com';
     this.#hosts = c.hosts;

@@ -4,6 +4,7 @@ export * as Auth from './auth.js';
 export * as Credential from '../official-account/credential.js';
 export * as CustomerServiceMessage from './customer-service-message.js';
 export * as Link from './link.js';
+export * as OpenAccount from '../official-account/open-account.js';
 export * as OpenApi from '../official-account/openapi.js';
 export * as Operation from './operation.js';
 export * as Security from './security.js';

@@ -4,6 +4,8 @@ export * as CustomService from './custom-service.js';
 export * as MassMessage from './mass-message.js';
 export * as Material from './material.js';
 export * as Menu from './menu.js';
+export * as OAuth from './oauth.js';
+export * as OpenAccount from './open-account.js';
 export * as OpenApi from './openapi.js';
 export * as QrCode from './qrcode.js';
 export * as Tag from './tag.js';

@@ -1,14 +1,40 @@
 // `wxkit/simulator`: a local WeChat for demos, tests and benchmarks. No account, no network.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  ComponentSimulator,
+  DEMO_COMPONENTS,
+  type AuthorizeOptions,
+  type AuthorizeResult,
+  type CustomMessage,
+  type OAuthRedirect,
+  type PushOptions,
+  type PushResult,
+  type ReleaseTestResult,
+  type SimulatorComponent,
+} from './component.js';
 import { createRequestListener } from './server.js';
 import { SimulatorState, type Counters, type Fault, type SimulatorApp } from './state.js';
 
 export type { Counters, Fault, SimulatorApp } from './state.js';
+export { DEMO_COMPONENTS, RELEASE_TEST_APPIDS } from './component.js';
+export type {
+  AuthorizeOptions,
+  AuthorizeResult,
+  CustomMessage,
+  OAuthRedirect,
+  PushOptions,
+  PushResult,
+  ReleaseTestResult,
+  ReleaseTestStep,
+  SimulatorComponent,
+} from './component.js';
 export { codePng } from './png.js';
 
 export interface SimulatorOptions {
   apps?: SimulatorApp[];
+  /** Third-party platforms (components) the simulator knows; DEMO_COMPONENTS by default. */
+  components?: SimulatorComponent[];
   /** Default 127.0.0.1: the simulator never listens on other interfaces unless told to. */
   host?: string;
   /** Default 0: any free port. */
@@ -28,6 +54,27 @@ export interface Simulator {
   /** Make the app's current token fail with 40001. */
   invalidateToken(appid: string): void;
   reset(): void;
+  // Third-party platform (component) side.
+  readonly components: readonly SimulatorComponent[];
+  /** Push a new component_verify_ticket, encrypted, to the component's event URL (remembered once given). */
+  pushVerifyTicket(componentAppid: string, eventUrl?: string, options?: PushOptions): Promise<PushResult & { ticket: string }>;
+  /**
+   * An account authorizes the component: issues an auth code, pushes `authorized` (or
+   * `updateauthorized`) to the event URL and, given the component's auth page URL, checks its
+   * pre_auth_code and follows the redirect with auth_code as the user's browser would.
+   */
+  authorize(componentAppid: string, authorizerAppid: string, options?: AuthorizeOptions): Promise<AuthorizeResult>;
+  /** The account cancels the authorization: its refresh token and tokens stop working, `unauthorized` is pushed. */
+  unauthorize(componentAppid: string, authorizerAppid: string, options?: { eventUrl?: string }): Promise<PushResult | undefined>;
+  /**
+   * WeChat's 全网发布 script against a message URL (`$APPID$` is replaced by the test account's
+   * appid, otherwise the appid is appended as a path segment): event, text, then QUERY_AUTH_CODE.
+   */
+  runReleaseTest(componentAppid: string, messageUrl: string, options?: { timeoutMs?: number }): Promise<ReleaseTestResult>;
+  /** A user opens an OAuth authorize URL and agrees: the code and the redirect location WeChat would send. */
+  oauthAuthorize(authorizeUrl: string, options?: { openid?: string }): OAuthRedirect;
+  /** Customer-service messages sent through /cgi-bin/message/custom/send, oldest first. */
+  customMessages(appid?: string): CustomMessage[];
   close(): Promise<void>;
 }
 
@@ -39,7 +86,10 @@ export const DEMO_APPS: SimulatorApp[] = [
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const apps = options.apps ?? DEMO_APPS;
   const state = new SimulatorState(apps, options.tokenTtlSeconds ?? 7200, options.now ?? Date.now);
-  const server: Server = createServer(createRequestListener(state));
+  const components = options.components ?? DEMO_COMPONENTS;
+  const platform = new ComponentSimulator(state, components);
+  state.onReset = () => platform.reset();
+  const server: Server = createServer(createRequestListener(state, platform));
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -53,6 +103,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     inject: (fault) => state.addFault(fault),
     invalidateToken: (appid) => state.invalidate(appid),
     reset: () => state.reset(),
+    components,
+    pushVerifyTicket: (c, url, o) => platform.pushVerifyTicket(c, url, o),
+    authorize: (c, a, o) => platform.authorize(c, a, o),
+    unauthorize: (c, a, o) => platform.unauthorize(c, a, o),
+    runReleaseTest: (c, url, o) => platform.runReleaseTest(c, url, o),
+    oauthAuthorize: (url, o) => platform.oauthAuthorize(url, o),
+    customMessages: (appid) => structuredClone(platform.customMessages.filter((m) => appid === undefined || m.appid === appid)),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

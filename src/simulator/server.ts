@@ -3,23 +3,28 @@
 // routes so tests in other processes can inject faults and read counters.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { findByRoute, type RegistryEntry } from '../registry.js';
+import type { ComponentSimulator } from './component.js';
 import { codePng } from './png.js';
 import type { SimulatorState } from './state.js';
 
 const MAX_BODY = 20 * 1024 * 1024;
 
-export function createRequestListener(state: SimulatorState) {
+export function createRequestListener(state: SimulatorState, component?: ComponentSimulator) {
   return (req: IncomingMessage, res: ServerResponse): void => {
-    handle(state, req, res).catch((error) => {
+    handle(state, req, res, component).catch((error) => {
       if (!res.headersSent) send(res, 500, { errcode: -1, errmsg: `simulator error: ${(error as Error).message}` });
       else res.destroy();
     });
   };
 }
 
-async function handle(state: SimulatorState, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(state: SimulatorState, req: IncomingMessage, res: ServerResponse, component: ComponentSimulator | undefined): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://simulator');
   const body = await readBody(req);
+  if (url.pathname.startsWith('/__simulator/component/') && component) {
+    const input = body.length ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {};
+    return send(res, 200, await component.control(url.pathname.slice('/__simulator/component/'.length), input));
+  }
   if (url.pathname.startsWith('/__simulator/')) return control(state, url, body, res);
 
   state.count(url.pathname);
@@ -44,6 +49,8 @@ async function handle(state: SimulatorState, req: IncomingMessage, res: ServerRe
     if (!app) return;
     return send(res, 200, state.stableToken(app.appid, json?.force_refresh === true));
   }
+  const answer = component?.route(method, url, json);
+  if (answer) return send(res, answer.status ?? 200, answer.body);
 
   const candidates = candidatesFor(method, url.pathname);
   if (!candidates.length) return wxError(res, 404, `simulator: no catalog endpoint at ${method} ${url.pathname}`, 404);
@@ -57,6 +64,7 @@ async function handle(state: SimulatorState, req: IncomingMessage, res: ServerRe
     const mine = candidates.find((e) => e.appTypes.includes(check.app!.appType));
     if (!mine) return wxError(res, 48001, 'api unauthorized');
     entry = mine;
+    component?.observe(entry.path, check.app!.appid, json);
   } else if (entry.auth === 'appsecret') {
     const app = checkSecret(state, url.searchParams.get('appid'), url.searchParams.get('secret'), res);
     if (!app) return;

@@ -33,6 +33,8 @@ export interface Counters {
   ticketRequests: Record<string, number>;
   /** Calls per path, token endpoints included. */
   calls: Record<string, number>;
+  /** component_access_token fetches per component appid (/cgi-bin/component/api_component_token). */
+  componentTokenRequests: Record<string, number>;
 }
 
 export class SimulatorState {
@@ -43,7 +45,9 @@ export class SimulatorState {
   #current = new Map<string, string>();
   #tickets = new Map<string, { ticket: string; expiresAt: number }>();
   #faults: Fault[] = [];
-  counters: Counters = { tokenRequests: {}, ticketRequests: {}, calls: {} };
+  counters: Counters = { tokenRequests: {}, ticketRequests: {}, calls: {}, componentTokenRequests: {} };
+  /** Called by reset(), e.g. by the third-party platform part of the simulator. */
+  onReset: (() => void) | undefined;
 
   constructor(apps: SimulatorApp[], tokenTtlSeconds: number, now: () => number) {
     for (const app of apps) this.apps.set(app.appid, app);
@@ -121,6 +125,7 @@ export class SimulatorState {
     this.#current.clear();
     this.#tickets.clear();
     this.#faults = [];
-    this.counters = { tokenRequests: {}, ticketRequests: {}, calls: {} };
+    this.counters = { tokenRequests: {}, ticketRequests: {}, calls: {}, componentTokenRequests: {} };
+    this.onReset?.();
   }
 }

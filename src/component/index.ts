@@ -1,0 +1,53 @@
+// `wxkit/component`: the third-party platform (第三方平台). `createComponent` keeps the verify
+// ticket, the component token and the authorizers' tokens in your storage; `Component.*` are the
+// platform's endpoints, called with `component.client`; authorizers' clients work with every
+// official-account and mini-program function.
+export * as Component from '../../generated/component/component.js';
+export {
+  createComponent,
+  type AuthorizerClient,
+  type AuthUrlOptions,
+  type ComponentOptions,
+  type OAuthToken,
+  type WxComponent,
+} from './component.js';
+export type {
+  AuthorizationEvent,
+  AuthorizerTicketEvent,
+  AuthorizerTokenEvent,
+  ComponentErrorEvent,
+  ComponentErrorStage,
+  ComponentEventName,
+  ComponentEvents,
+  ComponentListener,
+  ComponentTokenEvent,
+  UnauthorizedEvent,
+  VerifyTicketEvent,
+} from './events.js';
+export {
+  componentEventsHandler,
+  type AuthorizerMessageContext,
+  type AuthPageHandlerOptions,
+  type AuthRedirectHandlerOptions,
+  type ComponentMessageHandlerOptions,
+  type ComponentOAuthUser,
+  type EventHandlerOptions,
+  type OAuthHandlerOptions,
+  type WebHandler,
+} from './handlers.js';
+export { bindComponentUrl, componentLoginPageUrl, type ComponentAuthUrlOptions } from './urls.js';
+export { RELEASE_TEST_APPIDS } from './autotest.js';
+export { componentKeys, type ComponentKeys } from './keys.js';
+export type { AuthorizerAppType, AuthorizerRecord, StoredTicket } from './store.js';
+export {
+  attachComponentToHub,
+  componentHubPlugin,
+  componentHubProviders,
+  type AttachedComponent,
+  type AttachOptions,
+  type ComponentHubPluginOptions,
+  type ComponentHubProviders,
+} from './hub.js';
+export { oauthAuthorizeUrl, type OAuthAuthorizeUrlOptions, type OAuthScope } from '../oauth.js';
+// Mount the handlers on node:http or Express.
+export { toExpressMiddleware, toNodeHandler } from '../server/node.js';

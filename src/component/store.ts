@@ -1,0 +1,171 @@
+// What a component keeps in its storage besides the token records (see keys.ts): the verify
+// ticket, the authorizers' refresh tokens (durable: losing one means the account must authorize
+// again, unless WeChat's authorizer list still has it), their records and the index of them.
+import { createHash } from 'node:crypto';
+import { WxStorageError } from '../errors.js';
+import type { Storage } from '../storage/types.js';
+import type { ComponentKeys } from './keys.js';
+
+export type AuthorizerAppType = 'official_account' | 'mini_program';
+
+/** What the component stores for an authorizer (a JSON record; tokens are kept apart). */
+export interface AuthorizerRecord {
+  componentAppid: string;
+  authorizerAppid: string;
+  /** From api_get_authorizer_info (MiniProgramInfo present → mini program); absent when unknown. */
+  appType?: AuthorizerAppType;
+  /** Permission set ids (funcscope_category.id) granted. */
+  funcInfo: number[];
+  /** Unix ms of the first authorization seen. */
+  authorizedAt: number;
+  /** Unix ms of the last authorization or update. */
+  updatedAt: number;
+  nickName?: string;
+  /** The original id (gh_…): ToUserName of the messages sent to this account. */
+  userName?: string;
+  principalName?: string;
+  /** The whole `authorizer_info` of api_get_authorizer_info, when it could be read. */
+  info?: Record<string, unknown>;
+}
+
+export interface StoredTicket {
+  ticket: string;
+  /** Unix seconds from the push. */
+  createTime: number;
+  /** Unix ms at which this process stored it. */
+  receivedAt: number;
+}
+
+/** WeChat's verify ticket is valid for 12 hours. */
+export const TICKET_TTL_MS = 12 * 3600_000;
+
+export class ComponentStore {
+  readonly storage: Storage;
+  readonly keys: ComponentKeys;
+  readonly #componentAppid: string;
+  readonly #now: () => number;
+
+  constructor(storage: Storage, keys: ComponentKeys, componentAppid: string, now: () => number) {
+    this.storage = storage;
+    this.keys = keys;
+    this.#componentAppid = componentAppid;
+    this.#now = now;
+  }
+
+  async getTicket(): Promise<StoredTicket | undefined> {
+    const raw = await this.storage.get(this.keys.ticket);
+    if (!raw) return undefined;
+    try {
+      const t = JSON.parse(raw) as StoredTicket;
+      return typeof t.ticket === 'string' && t.ticket ? t : undefined;
+    } catch {
+      // A plain string written by another tool.
+      return { ticket: raw, createTime: 0, receivedAt: 0 };
+    }
+  }
+
+  /** Stores the ticket unless a newer one (by CreateTime) is already stored. Returns whether it was stored. */
+  async saveTicket(ticket: string, createTime: number): Promise<boolean> {
+    const current = await this.getTicket();
+    if (current && current.createTime > createTime) return false;
+    const record: StoredTicket = { ticket, createTime, receivedAt: this.#now() };
+    await this.storage.set(this.keys.ticket, JSON.stringify(record), TICKET_TTL_MS);
+    return true;
+  }
+
+  async getRecord(appid: string): Promise<AuthorizerRecord | undefined> {
+    const raw = await this.storage.get(this.keys.info(appid));
+    if (!raw) return undefined;
+    try {
+      const r = JSON.parse(raw) as AuthorizerRecord;
+      return r && r.authorizerAppid === appid ? r : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async putRecord(record: AuthorizerRecord): Promise<void> {
+    await this.storage.set(this.keys.info(record.authorizerAppid), JSON.stringify(record));
+    await this.#updateIndex((list) => (list.includes(record.authorizerAppid) ? list : [...list, record.authorizerAppid]));
+  }
+
+  async getRefreshToken(appid: string): Promise<string | undefined> {
+    return (await this.storage.get(this.keys.refreshToken(appid))) || undefined;
+  }
+
+  async putRefreshToken(appid: string, refreshToken: string): Promise<void> {
+    await this.storage.set(this.keys.refreshToken(appid), refreshToken);
+  }
+
+  /** Writes an authorizer access_token in the TokenManager's record format, so managers read it. */
+  async putAccessToken(appid: string, token: string, expiresIn: number): Promise<void> {
+    await this.storage.set(this.keys.accessToken(appid), JSON.stringify({ v: token, e: this.#now() + expiresIn * 1000 }), expiresIn * 1000);
+  }
+
+  /** Forgets everything about an authorizer; returns the record it had. */
+  async remove(appid: string): Promise<AuthorizerRecord | undefined> {
+    const record = await this.getRecord(appid);
+    await this.#updateIndex((list) => list.filter((a) => a !== appid));
+    for (const key of [
+      this.keys.refreshToken(appid),
+      this.keys.accessToken(appid),
+      this.keys.ticketOf(appid, 'jsapi'),
+      this.keys.ticketOf(appid, 'wx_card'),
+      this.keys.info(appid),
+    ]) {
+      await this.storage.delete(key);
+    }
+    return record;
+  }
+
+  async listAppids(): Promise<string[]> {
+    const raw = await this.storage.get(this.keys.authorizers);
+    if (!raw) return [];
+    try {
+      const list = JSON.parse(raw) as unknown;
+      return Array.isArray(list) ? list.filter((a): a is string => typeof a === 'string') : [];
+    } catch {
+      return [];
+    }
+  }
+
+  /** Remembers which authorizer an auth code gave, for an hour, so the code is exchanged once. */
+  async markAuthCode(code: string, appid: string): Promise<void> {
+    await this.storage.set(this.keys.authCode(digest(code)), appid, 3600_000);
+  }
+
+  async authCodeAppid(code: string): Promise<string | undefined> {
+    return (await this.storage.get(this.keys.authCode(digest(code)))) || undefined;
+  }
+
+  async #updateIndex(change: (list: string[]) => string[]): Promise<void> {
+    const unlock = await this.#lock();
+    try {
+      const before = await this.listAppids();
+      const after = change(before);
+      if (after.length !== before.length || after.some((a, i) => a !== before[i])) {
+        await this.storage.set(this.keys.authorizers, JSON.stringify(after));
+      }
+    } finally {
+      await unlock?.().catch(() => undefined);
+    }
+  }
+
+  async #lock(): Promise<(() => Promise<void>) | undefined> {
+    const { storage } = this;
+    if (!storage.lock) return undefined;
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const unlock = await storage.lock(this.keys.authorizersLock, 5_000);
+      if (unlock) return unlock;
+      if (Date.now() > deadline) {
+        throw new WxStorageError(`gave up waiting for the authorizer index lock of component ${this.#componentAppid}`, storage.name);
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
+function digest(code: string): string {
+  return createHash('sha256').update(code).digest('hex').slice(0, 32);
+}
