@@ -1,15 +1,14 @@
 // createClient(): one WeChat app (official account or mini program) with its token manager,
 // transport and policies. Generated functions take the client as their first argument.
+import { isAppid } from './appid.js';
 import { callEndpoint, execute } from './call.js';
 import { WxConfigError } from './errors.js';
-import { createTransport, type FetchLike, type Transport } from './http.js';
 import type { WxPromise } from './promise.js';
-import { DEFAULT_RETRY, type RetryOptions } from './retry.js';
-import { Runtime, type Logger, type TokenProvider } from './runtime.js';
+import { Runtime, runtimeSettings, type RuntimeSettingsOptions, type TokenProvider } from './runtime.js';
 import { memoryStorage } from './storage/memory.js';
 import type { Storage } from './storage/types.js';
 import { TokenManager } from './token.js';
-import type { AppType, AuthKind, CallOptions, EndpointDescriptor, ValidationMode } from './types.js';
+import type { AppType, AuthKind, CallOptions, EndpointDescriptor } from './types.js';
 
 export const kRuntime: unique symbol = Symbol.for('wxkit.runtime');
 
@@ -41,7 +40,7 @@ export interface RawRequest {
   response?: 'json' | 'binary' | 'text';
 }
 
-export interface ClientOptions<A extends 'official_account' | 'mini_program'> {
+export interface ClientOptions<A extends 'official_account' | 'mini_program'> extends RuntimeSettingsOptions {
   appType: A;
   appid: string;
   /** Needed to fetch tokens yourself; not needed when `accessToken` is supplied (hub, component). */
@@ -50,18 +49,7 @@ export interface ClientOptions<A extends 'official_account' | 'mini_program'> {
   storage?: Storage;
   /** `token` (/cgi-bin/token, default) or `stable_token` (/cgi-bin/stable_token). */
   tokenEndpoint?: 'token' | 'stable_token';
-  /** Default https://api.weixin.qq.com; point it at the simulator or a proxy. */
-  baseUrl?: string;
-  /** Base URLs for other WeChat hosts, e.g. { 'mp.weixin.qq.com': 'http://...' }. */
-  hosts?: Record<string, string>;
-  fetch?: FetchLike;
-  transport?: Transport;
-  timeoutMs?: number;
-  retry?: Partial<RetryOptions>;
-  /** Check responses against the catalog's schemas: off (default), warn, strict. */
-  validation?: ValidationMode;
   refreshMarginMs?: number;
-  logger?: Logger;
   /** Supply tokens from elsewhere (a hub, a third-party platform) instead of fetching them. */
   accessToken?: TokenProvider;
   /** Supply tickets from elsewhere (a hub) instead of fetching them with the access_token. */
@@ -74,7 +62,7 @@ export function createClient<A extends 'official_account' | 'mini_program'>(opti
   if (!APP_TYPES.includes(options?.appType)) {
     throw new WxConfigError(`createClient: appType must be 'official_account' or 'mini_program', got ${JSON.stringify(options?.appType)}`);
   }
-  if (typeof options.appid !== 'string' || !/^\w{4,64}$/.test(options.appid)) {
+  if (!isAppid(options.appid)) {
     throw new WxConfigError(`createClient: appid must be a non-empty string of letters and digits, got ${JSON.stringify(options.appid)}`);
   }
   if (!options.accessToken && !options.appsecret) {
@@ -94,13 +82,7 @@ export function createClient<A extends 'official_account' | 'mini_program'>(opti
   rt = new Runtime({
     appType: options.appType,
     appid: options.appid,
-    transport: options.transport ?? createTransport({ fetch: options.fetch }),
-    baseUrl: options.baseUrl ?? 'https://api.weixin.qq.com',
-    hosts: options.hosts ?? {},
-    timeoutMs: options.timeoutMs ?? 10_000,
-    retry: { ...DEFAULT_RETRY, ...options.retry },
-    validation: options.validation ?? 'off',
-    logger: options.logger ?? { warn: (m) => console.warn(m) },
+    ...runtimeSettings(options),
     accessToken,
     secret: () => secret,
   });

@@ -1,6 +1,7 @@
 // Web OAuth (网页授权) URLs. The code the user's browser brings back is exchanged with
 // `OAuth.getAccessToken` (an official account with its own appsecret) or, for a third-party
 // platform acting for an authorizer, with `Component.getOAuthAccessToken` (see wxkit/component).
+import { APPID, isAppid } from './appid.js';
 import { WxConfigError } from './errors.js';
 
 export type OAuthScope = 'snsapi_base' | 'snsapi_userinfo';
@@ -26,13 +27,13 @@ export function oauthAuthorizeUrl(options: OAuthAuthorizeUrlOptions): string {
   const { appid, redirectUri, componentAppid } = options ?? ({} as OAuthAuthorizeUrlOptions);
   const scope = options?.scope ?? 'snsapi_base';
   const state = options?.state ?? '';
-  if (typeof appid !== 'string' || !/^\w{4,64}$/.test(appid)) throw new WxConfigError(`oauthAuthorizeUrl: appid must be letters and digits, got ${JSON.stringify(appid)}`);
+  if (!isAppid(appid)) throw new WxConfigError(`oauthAuthorizeUrl: appid must be letters and digits, got ${JSON.stringify(appid)}`);
   if (typeof redirectUri !== 'string' || !/^https?:\/\//i.test(redirectUri)) {
     throw new WxConfigError(`oauthAuthorizeUrl: redirectUri must be an absolute http(s) URL, got ${JSON.stringify(redirectUri)}`);
   }
   if (scope !== 'snsapi_base' && scope !== 'snsapi_userinfo') throw new WxConfigError(`oauthAuthorizeUrl: scope must be snsapi_base or snsapi_userinfo, got ${JSON.stringify(scope)}`);
   if (!/^[A-Za-z0-9]{0,128}$/.test(state)) throw new WxConfigError('oauthAuthorizeUrl: state must be at most 128 letters and digits');
-  if (componentAppid !== undefined && !/^\w{4,64}$/.test(componentAppid)) {
+  if (componentAppid !== undefined && !APPID.test(componentAppid)) {
     throw new WxConfigError(`oauthAuthorizeUrl: componentAppid must be letters and digits, got ${JSON.stringify(componentAppid)}`);
   }
   const parts = [

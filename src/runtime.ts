@@ -2,8 +2,8 @@
 // (timeout, retries, validation). Credentials sit in closures, not properties, so logging a
 // client or an error never prints an appsecret.
 import { WxConfigError } from './errors.js';
-import type { Transport } from './http.js';
-import type { RetryOptions } from './retry.js';
+import { createTransport, type FetchLike, type Transport } from './http.js';
+import { DEFAULT_RETRY, type RetryOptions } from './retry.js';
 import type { AppType, AuthKind, ValidationMode } from './types.js';
 
 /** Anything that hands out a token and can be told one failed: TokenManager, a hub, a component. */
@@ -35,6 +35,37 @@ export interface RuntimeConfig {
   serves?: readonly AppType[];
   /** appid + secret for endpoints that take them in the query (`auth: appsecret`). */
   secret?: () => string | undefined;
+}
+
+/** The connection and policy part of a RuntimeConfig, shared by every runtime a factory builds. */
+export type RuntimeSettings = Pick<RuntimeConfig, 'transport' | 'baseUrl' | 'hosts' | 'timeoutMs' | 'retry' | 'validation' | 'logger'>;
+
+/** The options createClient and createComponent both take for their runtimes (all optional). */
+export interface RuntimeSettingsOptions {
+  /** Default https://api.weixin.qq.com; point it at the simulator or a proxy. */
+  baseUrl?: string;
+  /** Base URLs for other WeChat hosts, e.g. { 'mp.weixin.qq.com': 'http://...' }. */
+  hosts?: Record<string, string>;
+  fetch?: FetchLike;
+  transport?: Transport;
+  timeoutMs?: number;
+  retry?: Partial<RetryOptions>;
+  /** Check responses against the catalog's schemas: off (default), warn, strict. */
+  validation?: ValidationMode;
+  logger?: Logger;
+}
+
+/** The defaults, in one place so a client and a component configured alike behave alike. */
+export function runtimeSettings(options: RuntimeSettingsOptions): RuntimeSettings {
+  return {
+    transport: options.transport ?? createTransport({ fetch: options.fetch }),
+    baseUrl: options.baseUrl ?? 'https://api.weixin.qq.com',
+    hosts: options.hosts ?? {},
+    timeoutMs: options.timeoutMs ?? 10_000,
+    retry: { ...DEFAULT_RETRY, ...options.retry },
+    validation: options.validation ?? 'off',
+    logger: options.logger ?? { warn: (m: string) => console.warn(m) },
+  };
 }
 
 export class Runtime {

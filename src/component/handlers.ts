@@ -3,6 +3,7 @@
 // Pushes are verified and decrypted by the callback module (createMessageHandler), with the
 // platform's token and key and the component appid as receiveId.
 import * as OAuth from '../../generated/official-account/oauth.js';
+import { APPID } from '../appid.js';
 import { WxConfigError, WxStorageError } from '../errors.js';
 import type { OAuthScope } from '../oauth.js';
 import { isTransient } from '../retry.js';
@@ -12,7 +13,7 @@ import type { FastRegisterInfo, UnknownMessage, WxMessage } from '../server/mess
 import type { HandlerResult } from '../server/respond.js';
 import type { SeenStore } from '../server/dedupe.js';
 import { DEFAULT_EVENT_TEST_APPIDS, releaseTestReply } from './autotest.js';
-import type { AuthorizerClient, OAuthToken, WxComponent } from './component.js';
+import type { AuthorizerClient, OAuthToken, WxComponent } from './types.js';
 import { kInternals, type ComponentWithInternals } from './internals.js';
 import type { AuthorizerRecord } from './store.js';
 
@@ -168,7 +169,7 @@ function lastPathSegment(request: Request): string | undefined {
 }
 
 function safeAppid(value: string | undefined): string | undefined {
-  return value !== undefined && /^\w{4,64}$/.test(value) ? value : undefined;
+  return value !== undefined && APPID.test(value) ? value : undefined;
 }
 
 export interface AuthRedirectHandlerOptions {

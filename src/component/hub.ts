@@ -9,9 +9,10 @@ import { storedTokenProvider } from '../hub/common.js';
 import type { HubComponentPlugin } from '../hub/server.js';
 import type { HubAppRegistration, HubComponentRegistration, HubRegistrar } from '../hub/types.js';
 import { TokenManager } from '../token.js';
-import { createComponent, type WxComponent } from './component.js';
+import { createComponent } from './component.js';
 import { kInternals, type ComponentWithInternals } from './internals.js';
 import type { AuthorizerAppType } from './store.js';
+import type { WxComponent } from './types.js';
 
 export interface ComponentHubProviders {
   component: HubComponentRegistration;

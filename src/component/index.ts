@@ -3,14 +3,8 @@
 // platform's endpoints, called with `component.client`; authorizers' clients work with every
 // official-account and mini-program function.
 export * as Component from '../../generated/component/component.js';
-export {
-  createComponent,
-  type AuthorizerClient,
-  type AuthUrlOptions,
-  type ComponentOptions,
-  type OAuthToken,
-  type WxComponent,
-} from './component.js';
+export { createComponent } from './component.js';
+export type { AuthorizerClient, AuthUrlOptions, ComponentOptions, OAuthToken, WxComponent } from './types.js';
 export type {
   AuthorizationEvent,
   AuthorizerTicketEvent,

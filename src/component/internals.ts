@@ -3,7 +3,7 @@ import type { Client, TicketType } from '../client.js';
 import type { TokenProvider } from '../runtime.js';
 import type { AuthorizedInfo, UpdateAuthorizedInfo } from '../server/message-types.js';
 import type { AppType } from '../types.js';
-import type { WxComponent } from './component.js';
+import type { WxComponent } from './types.js';
 import type { ComponentEmitter } from './events.js';
 import type { AuthorizerAppType, AuthorizerRecord, ComponentStore } from './store.js';
 

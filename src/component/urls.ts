@@ -1,5 +1,6 @@
 // The authorization page a merchant opens to authorize the platform: the PC page (QR code scanned
 // with WeChat) and the mobile link (opened inside WeChat). Both need a fresh pre_auth_code.
+import { APPID, isAppid } from '../appid.js';
 import { WxConfigError } from '../errors.js';
 
 export interface ComponentAuthUrlOptions {
@@ -30,7 +31,7 @@ export function bindComponentUrl(options: ComponentAuthUrlOptions): string {
 }
 
 function authQuery(o: ComponentAuthUrlOptions, mobile: boolean): string {
-  if (!o || typeof o.componentAppid !== 'string' || !/^\w{4,64}$/.test(o.componentAppid)) {
+  if (!o || !isAppid(o.componentAppid)) {
     throw new WxConfigError(`component auth URL: componentAppid must be letters and digits, got ${JSON.stringify(o?.componentAppid)}`);
   }
   if (typeof o.preAuthCode !== 'string' || !o.preAuthCode) throw new WxConfigError('component auth URL: preAuthCode is required (createPreAuthCode)');
@@ -39,7 +40,7 @@ function authQuery(o: ComponentAuthUrlOptions, mobile: boolean): string {
   }
   const authType = o.authType ?? 3;
   if (authType !== 1 && authType !== 2 && authType !== 3) throw new WxConfigError(`component auth URL: authType must be 1, 2 or 3, got ${JSON.stringify(authType)}`);
-  if (o.bizAppid !== undefined && !/^\w{4,64}$/.test(o.bizAppid)) throw new WxConfigError(`component auth URL: bizAppid must be letters and digits, got ${JSON.stringify(o.bizAppid)}`);
+  if (o.bizAppid !== undefined && !APPID.test(o.bizAppid)) throw new WxConfigError(`component auth URL: bizAppid must be letters and digits, got ${JSON.stringify(o.bizAppid)}`);
   const parts = [
     ...(mobile ? ['action=bindcomponent', 'no_scan=1'] : []),
     `component_appid=${o.componentAppid}`,

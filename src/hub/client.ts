@@ -5,6 +5,7 @@
 //
 //   const hub = hubStorage({ url: 'http://10.0.0.2:8720', secret: process.env.HUB_SECRET! });
 //   const client = createClient({ appType: 'official_account', appid, ...hubClientOptions(hub, appid) });
+import { isAppid } from '../appid.js';
 import type { TicketType } from '../client.js';
 import { WxConfigError, WxStorageError } from '../errors.js';
 import type { FetchLike } from '../http.js';
@@ -163,7 +164,7 @@ export function hubStorage(options: HubStorageOptions): HubStorage {
   }
 
   const checkAppid = (label: string, appid: string | undefined) => {
-    if (appid !== undefined && (typeof appid !== 'string' || !/^\w{4,64}$/.test(appid))) {
+    if (appid !== undefined && !isAppid(appid)) {
       throw new WxConfigError(`hubStorage: ${label} must be letters and digits, got ${JSON.stringify(appid)}`);
     }
   };

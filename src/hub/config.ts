@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { APPID } from '../appid.js';
 import { WxConfigError } from '../errors.js';
 import { fileStorage } from '../storage/file.js';
 import { memoryStorage } from '../storage/memory.js';
@@ -12,7 +13,7 @@ import type { Storage } from '../storage/types.js';
 import type { HubCommonApp } from './common.js';
 import type { HubComponentApp } from './server.js';
 
-const appid = z.string().regex(/^\w{4,64}$/, 'must be 4 to 64 letters, digits or underscores');
+const appid = z.string().regex(APPID, 'must be 4 to 64 letters, digits or underscores');
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
 
 const AppSchema = z

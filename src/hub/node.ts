@@ -1,7 +1,7 @@
 // Serves a web-standard handler on node:http. Loopback by default: a hub hands out live tokens, so
 // exposing it beyond the host is a decision the operator makes explicitly.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listeningUrl, readNodeBody } from '../node-server.js';
 
 export interface HubListenOptions {
   /** Default 127.0.0.1. */
@@ -35,10 +35,8 @@ export async function listenNode(handler: (request: Request) => Promise<Response
       resolve();
     });
   });
-  const { address, port } = server.address() as AddressInfo;
   return {
-    url: `http://${address.includes(':') ? `[${address}]` : address}:${port}`,
-    port,
+    ...listeningUrl(server),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -51,17 +49,11 @@ async function serve(handler: (request: Request) => Promise<Response>, req: Inco
   const method = req.method ?? 'GET';
   let body: Buffer | undefined;
   if (method !== 'GET' && method !== 'HEAD') {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size > MAX_BODY) {
-        res.writeHead(413, { 'content-type': 'application/json' }).end('{"error":"bad_request","message":"body too large"}');
-        return;
-      }
-      chunks.push(chunk as Buffer);
+    body = await readNodeBody(req, MAX_BODY);
+    if (!body) {
+      res.writeHead(413, { 'content-type': 'application/json' }).end('{"error":"bad_request","message":"body too large"}');
+      return;
     }
-    body = Buffer.concat(chunks);
   }
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {

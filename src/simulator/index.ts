@@ -1,8 +1,8 @@
 // `wxkit/simulator`: a local WeChat for demos, tests and benchmarks. No account, no network.
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listeningUrl } from '../node-server.js';
+import { ComponentSimulator } from './component.js';
 import {
-  ComponentSimulator,
   DEMO_COMPONENTS,
   type AuthorizeOptions,
   type AuthorizeResult,
@@ -12,12 +12,12 @@ import {
   type PushResult,
   type ReleaseTestResult,
   type SimulatorComponent,
-} from './component.js';
+} from './platform/types.js';
 import { createRequestListener } from './server.js';
 import { SimulatorState, type Counters, type Fault, type SimulatorApp } from './state.js';
 
 export type { Counters, Fault, SimulatorApp } from './state.js';
-export { DEMO_COMPONENTS, RELEASE_TEST_APPIDS } from './component.js';
+export { DEMO_COMPONENTS, RELEASE_TEST_APPIDS } from './platform/types.js';
 export type {
   AuthorizeOptions,
   AuthorizeResult,
@@ -28,7 +28,7 @@ export type {
   ReleaseTestResult,
   ReleaseTestStep,
   SimulatorComponent,
-} from './component.js';
+} from './platform/types.js';
 export { codePng } from './png.js';
 
 export interface SimulatorOptions {
@@ -95,9 +95,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
-  const { address, port } = server.address() as AddressInfo;
   return {
-    url: `http://${address.includes(':') ? `[${address}]` : address}:${port}`,
+    url: listeningUrl(server).url,
     apps,
     counters: () => structuredClone(state.counters),
     inject: (fault) => state.addFault(fault),

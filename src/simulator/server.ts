@@ -2,9 +2,11 @@
 // catalog endpoint answered with its example (or real PNG bytes), and `/__simulator/*` control
 // routes so tests in other processes can inject faults and read counters.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readNodeBody } from '../node-server.js';
 import { findByRoute, type RegistryEntry } from '../registry.js';
 import type { ComponentSimulator } from './component.js';
 import { codePng } from './png.js';
+import { missingFields, wxErrorBody } from './respond.js';
 import type { SimulatorState } from './state.js';
 
 const MAX_BODY = 20 * 1024 * 1024;
@@ -116,9 +118,7 @@ function checkSecret(state: SimulatorState, appid: string | null | undefined, se
 }
 
 function missingParams(entry: RegistryEntry, url: URL, json: Record<string, unknown> | undefined, type: string, body: Buffer): string[] {
-  const missing: string[] = [];
-  for (const [k, f] of Object.entries(entry.params.query)) if (!f.optional && !url.searchParams.has(k)) missing.push(k);
-  for (const [k, f] of Object.entries(entry.params.body)) if (!f.optional && json?.[k] === undefined) missing.push(k);
+  const missing = missingFields(entry, url, json);
   if (Object.keys(entry.params.form).length) {
     if (!type.startsWith('multipart/form-data')) return ['multipart body'];
     const text = body.toString('latin1');
@@ -147,7 +147,7 @@ async function control(state: SimulatorState, url: URL, body: Buffer, res: Serve
 }
 
 function wxError(res: ServerResponse, errcode: number, errmsg: string, status = 200): void {
-  send(res, status, { errcode, errmsg: `${errmsg} rid: sim-${Date.now().toString(16)}` });
+  send(res, status, wxErrorBody(errcode, errmsg));
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
@@ -171,12 +171,7 @@ function str(v: unknown): string | undefined {
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new Error('request body too large');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+  const body = await readNodeBody(req, MAX_BODY);
+  if (!body) throw new Error('request body too large');
+  return body;
 }
