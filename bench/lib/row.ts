@@ -47,6 +47,8 @@ export function metOf(row: Row): Met {
 
 /** The row a section produces when it could not run: visible in the table, never a silent gap. */
 export function failedRow(section: string, error: unknown): Row {
-  const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+  const first = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+  // The full message and stack go to stderr and results.json; the table keeps one readable line.
+  const message = first.length > 120 ? `${first.slice(0, 117)}...` : first;
   return { name: `${section}: FAILED: ${message}`, value: NaN, baseline: NaN, ratio: NaN, goal: '—', unit: '', met: false };
 }

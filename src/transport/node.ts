@@ -1,0 +1,163 @@
+// nodeTransport(): a Transport built directly on node:http / node:https with a keep-alive agent,
+// for Node servers. Global fetch on Node 20 (undici behind WHATWG streams) costs about three times
+// what node:http does per request; this transport skips fetch and ky entirely, buffers the body
+// (WeChat answers are small JSON or bounded media) and hands the runtime a web Response, so
+// src/call.ts and src/response.ts treat it exactly like the default transport.
+// Portable code (Bun, Deno, edge) should keep the default fetch transport.
+import http from 'node:http';
+import https from 'node:https';
+import { redact, WxNetworkError, WxTimeoutError } from '../errors.js';
+import type { HttpRequest, Transport } from '../http.js';
+
+export interface NodeTransportOptions {
+  /** Use this agent for requests of its protocol (http: or https:); others get a default agent. */
+  agent?: http.Agent | https.Agent;
+  /** Reuse connections (default true). WeChat keeps them open; a fresh TLS handshake per call is the slowest part of a call. */
+  keepAlive?: boolean;
+  /** Connections per host (default Infinity, like fetch). Bound it to cap concurrency towards WeChat. */
+  maxSockets?: number;
+  /** Default `wxkit`, like the fetch transport. */
+  userAgent?: string;
+}
+
+// Statuses whose Response must have a null body (the constructor throws otherwise).
+const NULL_BODY = new Set([101, 204, 205, 304]);
+
+export function nodeTransport(options: NodeTransportOptions = {}): Transport {
+  const agentOptions: http.AgentOptions = {
+    keepAlive: options.keepAlive ?? true,
+    ...(options.maxSockets !== undefined ? { maxSockets: options.maxSockets } : {}),
+  };
+  const given = options.agent as (http.Agent & { protocol?: string }) | undefined;
+  // Agents are created lazily so a client that only ever talks https never opens an http pool.
+  let httpAgent: http.Agent | undefined = given?.protocol === 'http:' ? given : undefined;
+  let httpsAgent: https.Agent | undefined = given?.protocol === 'https:' ? (given as https.Agent) : undefined;
+  const userAgent = options.userAgent ?? 'wxkit';
+
+  return {
+    async send(req) {
+      const { url } = req;
+      const secure = url.protocol === 'https:';
+      if (!secure && url.protocol !== 'http:') {
+        throw new WxNetworkError(where(url), new Error(`unsupported protocol ${url.protocol}`), req.endpoint);
+      }
+      const headers: Record<string, string | number> = { 'user-agent': userAgent, ...req.headers };
+      let body: Buffer | undefined;
+      if (typeof req.body === 'string') {
+        body = Buffer.from(req.body);
+        headers['content-type'] = 'application/json; charset=utf-8';
+      } else if (req.body !== undefined) {
+        // Let the platform write the multipart bytes and boundary, exactly as fetch would send them.
+        const encoded = new Response(req.body);
+        headers['content-type'] = encoded.headers.get('content-type')!;
+        body = Buffer.from(await encoded.arrayBuffer());
+      }
+      if (body !== undefined) headers['content-length'] = body.length;
+      else if (req.method === 'POST') headers['content-length'] = 0;
+      const agent = secure ? (httpsAgent ??= new https.Agent(agentOptions)) : (httpAgent ??= new http.Agent(agentOptions));
+      return request(secure ? https : http, agent, req, headers, body);
+    },
+  };
+}
+
+function request(
+  lib: typeof http | typeof https,
+  agent: http.Agent,
+  req: HttpRequest,
+  headers: Record<string, string | number>,
+  body: Buffer | undefined,
+): Promise<Response> {
+  const { url, signal } = req;
+  return new Promise<Response>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    let settled = false;
+    const finish = (error: unknown, response?: Response) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      if (error === undefined) resolve(response!);
+      else {
+        reject(error);
+        // The socket may be half-way through a response: never hand it back to the pool.
+        outgoing.destroy();
+      }
+    };
+    const onAbort = () => finish(signal!.reason);
+
+    const outgoing = lib.request(
+      {
+        protocol: url.protocol,
+        hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
+        port: url.port || undefined,
+        path: url.pathname + url.search,
+        method: req.method,
+        headers,
+        agent,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', (e) => finish(networkError(req, e)));
+        res.on('aborted', () => finish(networkError(req, new Error('response aborted'))));
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+          try {
+            finish(undefined, toResponse(status, res.rawHeaders, bytes, url));
+          } catch (e) {
+            finish(networkError(req, e));
+          }
+        });
+      },
+    );
+    // One timer for the whole exchange (connect, send, headers and body), like fetch + ky's timeout;
+    // socket idle timeouts would let a server that trickles bytes hold a call forever.
+    const timer = setTimeout(() => finish(new WxTimeoutError(where(url), req.timeoutMs, req.endpoint)), req.timeoutMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    outgoing.on('error', (e) => finish(networkError(req, e)));
+    outgoing.end(body);
+  });
+}
+
+/**
+ * A real Response (status, headers, instanceof) whose body readers serve the bytes already in
+ * memory. A Response built around the bytes would wrap them in a WHATWG stream only for text() to
+ * read them back out: measured at 14-34% of a whole call on Node 20 (bench/overhead.ts), for
+ * no benefit here. So the Response is constructed without a body and text(), json(), arrayBuffer(),
+ * blob() and body are answered from the buffer; they may be read more than once.
+ */
+function toResponse(status: number, raw: string[], bytes: Buffer, url: URL): Response {
+  const headers: [string, string][] = [];
+  for (let i = 0; i < raw.length; i += 2) headers.push([raw[i]!, raw[i + 1]!]);
+  // Statuses outside 200-599 cannot be represented by Response; report them as a bad gateway.
+  const valid = status >= 200 && status <= 599;
+  const response = new Response(null, { status: valid ? status : 502, headers });
+  const empty = NULL_BODY.has(status) || !valid;
+  const data = empty ? Buffer.alloc(0) : bytes;
+  // Copies: the buffer may be a slice of a pooled slab that must not be handed out whole.
+  const view = () => new Uint8Array(data.buffer as ArrayBuffer, data.byteOffset, data.byteLength).slice();
+  let stream: ReadableStream<Uint8Array> | null | undefined;
+  const href = url.href;
+  Object.defineProperties(response, {
+    text: { value: async () => data.toString('utf8') },
+    json: { value: async () => JSON.parse(data.toString('utf8')) as unknown },
+    arrayBuffer: { value: async () => view().buffer },
+    blob: { value: async () => new Blob([view()], { type: response.headers.get('content-type') ?? '' }) },
+    body: { get: () => (empty ? null : (stream ??= new Blob([view()]).stream())) },
+    clone: { value: () => toResponse(status, raw, bytes, url) },
+    // A constructed Response has url ''; readResponse names the URL in WxHttpError, redacted there.
+    url: { get: () => redact(href) },
+  });
+  return response;
+}
+
+function networkError(req: HttpRequest, cause: unknown): WxNetworkError {
+  // Node's own messages can echo the request; keep only the code and redact the rest.
+  return new WxNetworkError(where(req.url), cause, req.endpoint);
+}
+
+/** Origin and path only: the query carries the access_token. */
+function where(url: URL): string {
+  return redact(`${url.origin}${url.pathname}`);
+}
