@@ -202,8 +202,10 @@ function emitRegistry(files: LoadedFile[]): string {
   entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return (
     `${header('catalog/')}import type { RegistryEntry } from '../src/registry-types.js';\n\n` +
-    `/** Every catalogued endpoint, sorted by id. Data only: look-ups live in \`wxkit/registry\`. */\n` +
-    `export const endpoints: readonly RegistryEntry[] = ${JSON.stringify(entries, null, 2)};\n`
+    `/**\n * Every catalogued endpoint, sorted by id. Data only: look-ups live in \`wxkit/registry\`.\n` +
+    ` * Kept as JSON text: a 1,500-entry object literal is too large a union for tsc (TS2590),\n` +
+    ` * and JSON.parse is faster for V8 than the equivalent literal.\n */\n` +
+    `export const endpoints: readonly RegistryEntry[] = JSON.parse(${JSON.stringify(JSON.stringify(entries))}) as RegistryEntry[];\n`
   );
 }
 
