@@ -9,14 +9,9 @@ import { pathToFileURL } from 'node:url';
 import { readEnvelope } from '../src/server/envelope.js';
 import { createCrypto, parseMessage } from '../src/server/index.js';
 
-export interface BenchRow {
-  name: string;
-  value: number;
-  baseline: number;
-  ratio: number;
-  goal: string;
-  unit: string;
-}
+import type { Row } from './lib/row.js';
+
+export type BenchRow = Row;
 
 const TOKEN = 'benchToken';
 const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
