@@ -1,13 +1,14 @@
 // createClient(): one WeChat app (official account or mini program) with its token manager,
 // transport and policies. Generated functions take the client as their first argument.
+import * as Credential from '../generated/official-account/credential.js';
 import { isAppid } from './appid.js';
 import { callEndpoint, execute } from './call.js';
 import { WxConfigError } from './errors.js';
 import type { WxPromise } from './promise.js';
-import { Runtime, runtimeSettings, type RuntimeSettingsOptions, type TokenProvider } from './runtime.js';
+import { Runtime, runtimeSettings, type RuntimeSettingsOptions, type TicketType, type TokenProvider } from './runtime.js';
 import { memoryStorage } from './storage/memory.js';
 import type { Storage } from './storage/types.js';
-import { TokenManager } from './token.js';
+import { TokenManager, type FetchedToken } from './token.js';
 import type { AppType, AuthKind, CallOptions, EndpointDescriptor } from './types.js';
 
 export const kRuntime: unique symbol = Symbol.for('wxkit.runtime');
@@ -24,7 +25,7 @@ export interface Client<A extends AppType = AppType> {
   readonly [kRuntime]: Runtime;
 }
 
-export type TicketType = 'jsapi' | 'wx_card';
+export type { TicketType };
 
 export interface RawRequest {
   method?: 'GET' | 'POST';
@@ -78,6 +79,7 @@ export function createClient<A extends 'official_account' | 'mini_program'>(opti
       storage,
       refreshMarginMs: options.refreshMarginMs,
       fetch: () => fetchAccessToken(rt, options.tokenEndpoint ?? 'token', secret!),
+      onBackgroundError: (error) => rt.logger.warn(`[wxkit] refreshing the access_token of ${options.appid} ahead of expiry failed: ${describe(error)}`),
     });
   rt = new Runtime({
     appType: options.appType,
@@ -85,28 +87,49 @@ export function createClient<A extends 'official_account' | 'mini_program'>(opti
     ...runtimeSettings(options),
     accessToken,
     secret: () => secret,
+    tickets: cachedBy(
+      (type: TicketType) =>
+        options.ticket?.(type) ?? ticketManager(() => rt, type, { key: `wxkit:${options.appid}:ticket:${type}`, storage, refreshMarginMs: options.refreshMarginMs }),
+    ),
   });
-  const tickets = new Map<TicketType, TokenProvider>();
-  const ticketFor = (type: TicketType): TokenProvider => {
-    let provider = tickets.get(type);
-    if (!provider) {
-      provider =
-        options.ticket?.(type) ??
-        new TokenManager({
-          key: `wxkit:${options.appid}:ticket:${type}`,
-          storage,
-          refreshMarginMs: options.refreshMarginMs,
-          fetch: () => fetchTicket(rt, type),
-        });
-      tickets.set(type, provider);
+  return clientFor(rt, options.appType);
+}
+
+/**
+ * Lazily made, cached providers per key: the shape of every per-type ticket and per-authorizer
+ * token table, so each is created once however many callers ask.
+ */
+export function cachedBy<K, V>(make: (key: K) => V): (key: K) => V {
+  const cache = new Map<K, V>();
+  return (key) => {
+    let value = cache.get(key);
+    if (value === undefined) {
+      value = make(key);
+      cache.set(key, value);
     }
-    return provider;
+    return value;
   };
-  return clientFor(rt, options.appType, ticketFor);
+}
+
+/** A ticket kept like a token: cached under `key`, fetched with the runtime's access_token. */
+export function ticketManager(
+  runtime: () => Runtime,
+  type: TicketType,
+  options: { key: string; storage: Storage; refreshMarginMs?: number; now?: () => number; onRefresh?: (t: FetchedToken) => void },
+): TokenManager {
+  return new TokenManager({
+    ...options,
+    fetch: () => fetchTicket(runtime(), type),
+    onBackgroundError: (error) => runtime().logger.warn(`[wxkit] refreshing ${options.key} ahead of expiry failed: ${describe(error)}`),
+  });
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 /** Wraps a runtime as a Client; also used by the third-party platform for authorizers. */
-export function clientFor<A extends AppType>(rt: Runtime, appType: A, tickets?: (type: TicketType) => TokenProvider): Client<A> {
+export function clientFor<A extends AppType>(rt: Runtime, appType: A): Client<A> {
   return {
     appType,
     appid: rt.appid,
@@ -121,8 +144,9 @@ export function clientFor<A extends AppType>(rt: Runtime, appType: A, tickets?: 
     },
     async getTicket(type: TicketType) {
       if (type !== 'jsapi' && type !== 'wx_card') throw new WxConfigError(`getTicket: type must be 'jsapi' or 'wx_card', got ${JSON.stringify(type)}`);
-      if (!tickets) throw new WxConfigError(`client ${rt.appid} cannot fetch tickets`);
-      return tickets(type).get();
+      const provider = rt.ticketProvider(type);
+      if (!provider) throw new WxConfigError(`client ${rt.appid} cannot fetch tickets`);
+      return provider.get();
     },
   };
 }
@@ -146,20 +170,18 @@ function rawDescriptor(req: RawRequest, appType: AppType): EndpointDescriptor {
   };
 }
 
-async function fetchAccessToken(rt: Runtime, kind: 'token' | 'stable_token', secret: string) {
-  const d: EndpointDescriptor =
+// The token and ticket endpoints are the catalog's own descriptors (catalog/official-account/credential.yaml).
+async function fetchAccessToken(rt: Runtime, kind: 'token' | 'stable_token', secret: string): Promise<FetchedToken> {
+  const { data } =
     kind === 'token'
-      ? { id: 'Credential.getAccessToken', method: 'GET', path: '/cgi-bin/token', auth: 'appsecret', appTypes: [rt.appType], idempotent: true, query: ['grant_type'] }
-      : { id: 'Credential.getStableAccessToken', method: 'POST', path: '/cgi-bin/stable_token', auth: 'none', appTypes: [rt.appType], idempotent: true };
-  const params = kind === 'token' ? { grant_type: 'client_credential' } : { grant_type: 'client_credential', appid: rt.appid, secret };
-  const { data } = await execute<{ access_token: string; expires_in: number }>(rt, d, params, {});
+      ? await execute<Credential.GetAccessTokenResult>(rt, Credential.getAccessToken.endpoint, { grant_type: 'client_credential' }, {})
+      : await execute<Credential.GetStableAccessTokenResult>(rt, Credential.getStableAccessToken.endpoint, { grant_type: 'client_credential', appid: rt.appid, secret }, {});
   return { value: data.access_token, expiresIn: data.expires_in };
 }
 
 /** Exported for the third-party platform, whose authorizer clients fetch tickets the same way. */
-export async function fetchTicket(rt: Runtime, type: TicketType) {
-  const d: EndpointDescriptor = { id: 'Credential.getTicket', method: 'GET', path: '/cgi-bin/ticket/getticket', auth: 'access_token', appTypes: [rt.appType], idempotent: true, query: ['type'] };
-  const { data } = await execute<{ ticket: string; expires_in: number }>(rt, d, { type }, {});
+export async function fetchTicket(rt: Runtime, type: TicketType): Promise<FetchedToken> {
+  const { data } = await execute<Credential.GetTicketResult>(rt, Credential.getTicket.endpoint, { type }, {});
   return { value: data.ticket, expiresIn: data.expires_in };
 }
 

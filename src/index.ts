@@ -31,7 +31,7 @@ export { signJsapi, jsapiConfig, signCard, cardExt, type JsapiSignInput, type Js
 export { createHub, type Hub, type HubOptions, type HubComponentApp, type HubComponentPlugin, type HubContext } from './hub/server.js';
 export { hubStorage, hubClientOptions, type HubStorage, type HubStorageOptions } from './hub/client.js';
 export { createRefresher, type Refresher, type RefresherOptions } from './hub/refresher.js';
-export { storedTokenProvider, type HubCommonApp } from './hub/common.js';
+export type { HubCommonApp } from './hub/common.js';
 export type { HubListenOptions, HubServer } from './hub/node.js';
 export type { HubTokenProvider, HubAppProviders, HubAppRegistration, HubComponentRegistration, HubRegistrar } from './hub/types.js';
 export { oauthAuthorizeUrl, type OAuthAuthorizeUrlOptions, type OAuthScope } from './oauth.js';

@@ -35,7 +35,11 @@ export interface RuntimeConfig {
   serves?: readonly AppType[];
   /** appid + secret for endpoints that take them in the query (`auth: appsecret`). */
   secret?: () => string | undefined;
+  /** JS-SDK and card tickets; absent for runtimes that have none (the component's own). */
+  tickets?: (type: TicketType) => TokenProvider;
 }
+
+export type TicketType = 'jsapi' | 'wx_card';
 
 /** The connection and policy part of a RuntimeConfig, shared by every runtime a factory builds. */
 export type RuntimeSettings = Pick<RuntimeConfig, 'transport' | 'baseUrl' | 'hosts' | 'timeoutMs' | 'retry' | 'validation' | 'logger'>;
@@ -83,6 +87,7 @@ export class Runtime {
   #explicitBase: boolean;
   #tokens: Partial<Record<AuthKind, TokenProvider>>;
   #secret: () => string | undefined;
+  #tickets: ((type: TicketType) => TokenProvider) | undefined;
 
   constructor(c: RuntimeConfig) {
     this.appType = c.appType;
@@ -98,6 +103,7 @@ export class Runtime {
     this.#hosts = c.hosts;
     this.#tokens = { access_token: c.accessToken, component_access_token: c.componentAccessToken };
     this.#secret = c.secret ?? (() => undefined);
+    this.#tickets = c.tickets;
   }
 
   /**
@@ -136,5 +142,9 @@ export class Runtime {
 
   tokenProvider(auth: 'access_token' | 'component_access_token'): TokenProvider | undefined {
     return this.#tokens[auth];
+  }
+
+  ticketProvider(type: TicketType): TokenProvider | undefined {
+    return this.#tickets?.(type);
   }
 }

@@ -26,6 +26,11 @@ export interface TokenManagerOptions {
   now?: () => number;
   /** Called after every successful fetch, e.g. for events or metrics. */
   onRefresh?: (token: FetchedToken) => void;
+  /**
+   * Called when a refresh started ahead of expiry fails. The caller already got the still-valid
+   * token, so nobody else would hear of it; the next `get()` tries again.
+   */
+  onBackgroundError?: (error: unknown) => void;
 }
 
 interface Stored {
@@ -36,9 +41,11 @@ interface Stored {
 
 export class TokenManager {
   readonly key: string;
-  #opts: Required<Omit<TokenManagerOptions, 'onRefresh'>> & Pick<TokenManagerOptions, 'onRefresh'>;
+  #opts: Required<Omit<TokenManagerOptions, 'onRefresh' | 'onBackgroundError'>> & Pick<TokenManagerOptions, 'onRefresh' | 'onBackgroundError'>;
   #inflight: Promise<string> | undefined;
   #background: Promise<unknown> | undefined;
+  /** The last record read, by its stored text: every API call reads the token, so parse once. */
+  #parsed: { raw: string; record: Stored | undefined } | undefined;
 
   constructor(options: TokenManagerOptions) {
     this.key = options.key;
@@ -53,17 +60,22 @@ export class TokenManager {
 
   /** A token valid now. Fetches only when none is stored or the stored one is about to expire. */
   async get(): Promise<string> {
-    const stored = await this.#read();
-    const now = this.#opts.now();
-    if (stored && stored.e - now > this.#opts.refreshMarginMs) return stored.v;
-    if (stored && stored.e - now > Math.min(30_000, this.#opts.refreshMarginMs / 2)) {
+    const stored = (await this.#read())?.record;
+    if (stored && stored.e - this.#opts.now() > this.#opts.refreshMarginMs) return stored.v;
+    if (stored && this.#isUsable(stored)) {
       // Still good for a while: hand it out and refresh behind the caller's back.
       this.#background ??= this.#refresh(stored.v)
-        .catch(() => undefined)
+        .catch((error: unknown) => this.#opts.onBackgroundError?.(error))
         .finally(() => (this.#background = undefined));
       return stored.v;
     }
     return this.#refresh(stored?.v);
+  }
+
+  /** Unix ms at which `token` expires, when it is the stored one; lets a hub answer `expires_in`. */
+  async expiresAt(token: string): Promise<number | undefined> {
+    const stored = (await this.#read())?.record;
+    return stored?.v === token ? stored.e : undefined;
   }
 
   /**
@@ -71,10 +83,11 @@ export class TokenManager {
    * burst of failures seen by many callers removes one token and causes one refresh.
    */
   async invalidate(stale: string): Promise<void> {
-    const stored = await this.#read();
-    if (!stored || stored.v !== stale) return;
-    const raw = JSON.stringify(stored);
-    if (this.#opts.storage.deleteIf) await this.#opts.storage.deleteIf(this.key, raw);
+    const read = await this.#read();
+    if (read?.record?.v !== stale) return;
+    // Compare against the exact stored text, not a re-serialisation of it, which another writer
+    // (another version, another field order) could have spelled differently.
+    if (this.#opts.storage.deleteIf) await this.#opts.storage.deleteIf(this.key, read.raw);
     else await this.#opts.storage.delete(this.key);
   }
 
@@ -97,43 +110,57 @@ export class TokenManager {
       if (unlock) {
         try {
           // Someone may have refreshed between our read and our lock.
-          const fresh = await this.#read();
-          if (fresh && fresh.v !== seen && this.#isFresh(fresh)) return fresh.v;
+          const fresh = (await this.#read())?.record;
+          if (fresh && fresh.v !== seen && this.#isUsable(fresh)) return fresh.v;
           return await this.#fetchAndStore();
         } finally {
           await unlock().catch(() => undefined);
         }
       }
       await sleep(pollMs);
-      const fresh = await this.#read();
-      if (fresh && fresh.v !== seen && this.#isFresh(fresh)) return fresh.v;
+      const fresh = (await this.#read())?.record;
+      if (fresh && fresh.v !== seen && this.#isUsable(fresh)) return fresh.v;
       if (this.#opts.now() > deadline) {
         throw new WxStorageError(`gave up waiting for another process to refresh ${this.key}`, storage.name);
       }
     }
   }
 
-  async #fetchAndStore(): Promise<string> {
-    const token = await this.#opts.fetch();
+  /**
+   * Stores a token obtained some other way (the third-party platform gets an authorizer's first
+   * token from api_query_auth), in the same record every reader of this key expects.
+   */
+  async put(token: FetchedToken): Promise<void> {
     const record: Stored = { v: token.value, e: this.#opts.now() + token.expiresIn * 1000 };
     await this.#opts.storage.set(this.key, JSON.stringify(record), token.expiresIn * 1000);
+  }
+
+  async #fetchAndStore(): Promise<string> {
+    const token = await this.#opts.fetch();
+    await this.put(token);
     this.#opts.onRefresh?.(token);
     return token.value;
   }
 
-  #isFresh(s: Stored): boolean {
+  /** Good enough to hand out: more than 30 s (or half the margin) left. */
+  #isUsable(s: Stored): boolean {
     return s.e - this.#opts.now() > Math.min(30_000, this.#opts.refreshMarginMs / 2);
   }
 
-  async #read(): Promise<Stored | undefined> {
+  async #read(): Promise<{ raw: string; record: Stored | undefined } | undefined> {
     const raw = await this.#opts.storage.get(this.key);
     if (!raw) return undefined;
-    try {
-      const s = JSON.parse(raw) as Stored;
-      return typeof s.v === 'string' && typeof s.e === 'number' ? s : undefined;
-    } catch {
-      return undefined;
-    }
+    if (this.#parsed?.raw !== raw) this.#parsed = { raw, record: parseRecord(raw) };
+    return this.#parsed;
+  }
+}
+
+function parseRecord(raw: string): Stored | undefined {
+  try {
+    const s = JSON.parse(raw) as Stored;
+    return typeof s.v === 'string' && typeof s.e === 'number' ? s : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -4,6 +4,7 @@ import * as Platform from '../../generated/component/component.js';
 import type { Client } from '../client.js';
 import { WxApiError, WxConfigError } from '../errors.js';
 import type { AuthorizedInfo, UpdateAuthorizedInfo } from '../server/message-types.js';
+import { TokenManager } from '../token.js';
 import type { Authorizers } from './authorizers.js';
 import { checkAppid, type ComponentContext } from './context.js';
 import type { AuthorizerRecord } from './store.js';
@@ -60,7 +61,9 @@ export function createAuthorization(ctx: ComponentContext, client: Client<'compo
     const appid = auth.authorizer_appid;
     const existing = await store.getRecord(appid);
     await store.putRefreshToken(appid, auth.authorizer_refresh_token);
-    await store.putAccessToken(appid, auth.authorizer_access_token, auth.expires_in);
+    // The first token comes with the authorization: keep it, so the first call does not fetch again.
+    const tokens = authorizers.authorizerToken(appid);
+    if (tokens instanceof TokenManager) await tokens.put({ value: auth.authorizer_access_token, expiresIn: auth.expires_in });
     void emitter.emit('authorizer_access_token', {
       componentAppid,
       authorizerAppid: appid,

@@ -1,7 +1,7 @@
 // The authorizers (授权方) of a component: their token and ticket providers, their clients (created
 // once and cached), and the records and refresh tokens kept for them in the store.
 import * as Platform from '../../generated/component/component.js';
-import { clientFor, fetchTicket, type Client, type TicketType } from '../client.js';
+import { cachedBy, clientFor, ticketManager, type Client, type TicketType } from '../client.js';
 import { WxApiError, WxConfigError } from '../errors.js';
 import { Runtime, type TokenProvider } from '../runtime.js';
 import { TokenManager, type FetchedToken } from '../token.js';
@@ -31,8 +31,6 @@ export function createAuthorizers(ctx: ComponentContext, client: Client<'compone
   const { componentAppid, hub, store, emitter, keys, storage, now } = ctx;
   const margin = ctx.refreshMarginMs;
   const knownTypes = new Map<string, AuthorizerAppType>();
-  const tokenProviders = new Map<string, TokenProvider>();
-  const ticketProviders = new Map<string, TokenProvider>();
   const runtimes = new Map<string, Runtime>();
   const clients = new Map<string, Client<AppType>>();
   let lastRecovery = 0;
@@ -43,38 +41,27 @@ export function createAuthorizers(ctx: ComponentContext, client: Client<'compone
     return record;
   };
 
-  function authorizerToken(appid: string): TokenProvider {
-    let p = tokenProviders.get(appid);
-    if (!p) {
-      p =
-        hub?.accessToken(componentAppid, appid) ??
-        new TokenManager({ key: keys.accessToken(appid), storage, refreshMarginMs: margin, now, fetch: () => fetchAuthorizerToken(appid) });
-      tokenProviders.set(appid, p);
-    }
-    return p;
-  }
+  const authorizerToken = cachedBy(
+    (appid: string): TokenProvider =>
+      hub?.accessToken(componentAppid, appid) ??
+      new TokenManager({ key: keys.accessToken(appid), storage, refreshMarginMs: margin, now, fetch: () => fetchAuthorizerToken(appid) }),
+  );
 
-  function authorizerTicket(appid: string, type: TicketType): TokenProvider {
-    const id = `${appid} ${type}`;
-    let p = ticketProviders.get(id);
-    if (!p) {
-      p =
+  const ticketsOf = cachedBy((appid: string) =>
+    cachedBy(
+      (type: TicketType): TokenProvider =>
         hub?.ticket(componentAppid, type, appid) ??
-        new TokenManager({
+        ticketManager(() => runtimeFor(appid, undefined), type, {
           key: keys.ticketOf(appid, type),
           storage,
           refreshMarginMs: margin,
           now,
-          fetch: async () => {
-            const t = await fetchTicket(runtimeFor(appid, undefined), type);
-            void emitter.emit('authorizer_ticket', { componentAppid, authorizerAppid: appid, type, ticket: t.value, expiresIn: t.expiresIn });
-            return t;
-          },
-        });
-      ticketProviders.set(id, p);
-    }
-    return p;
-  }
+          onRefresh: (t) =>
+            void emitter.emit('authorizer_ticket', { componentAppid, authorizerAppid: appid, type, ticket: t.value, expiresIn: t.expiresIn }),
+        }),
+    ),
+  );
+  const authorizerTicket = (appid: string, type: TicketType): TokenProvider => ticketsOf(appid)(type);
 
   function runtimeFor(appid: string, appType: AuthorizerAppType | undefined): Runtime {
     const id = `${appid}/${appType ?? '*'}`;
@@ -85,6 +72,7 @@ export function createAuthorizers(ctx: ComponentContext, client: Client<'compone
         appType: appType ?? 'official_account',
         appid,
         accessToken: authorizerToken(appid),
+        tickets: ticketsOf(appid),
         ...(appType ? {} : { serves: BOTH }),
       });
       runtimes.set(id, rt);
@@ -103,7 +91,7 @@ export function createAuthorizers(ctx: ComponentContext, client: Client<'compone
     let c = clients.get(id);
     if (!c) {
       const rt = runtimeFor(appid, type);
-      c = clientFor(rt, rt.appType, (t) => authorizerTicket(appid, t));
+      c = clientFor(rt, rt.appType);
       clients.set(id, c);
     }
     return c;

@@ -5,7 +5,6 @@
 // periodically so authorizations handled elsewhere reach the hub too.
 import type { TicketType } from '../client.js';
 import { WxConfigError } from '../errors.js';
-import { storedTokenProvider } from '../hub/common.js';
 import type { HubComponentPlugin } from '../hub/server.js';
 import type { HubAppRegistration, HubComponentRegistration, HubRegistrar } from '../hub/types.js';
 import { TokenManager } from '../token.js';
@@ -24,7 +23,6 @@ export interface ComponentHubProviders {
 export function componentHubProviders(component: WxComponent): ComponentHubProviders {
   const internals = (component as ComponentWithInternals)[kInternals];
   if (!internals) throw new WxConfigError('componentHubProviders: expected a component made by createComponent()');
-  const { storage } = internals.store;
   const managed = (provider: unknown, what: string): TokenManager => {
     if (!(provider instanceof TokenManager)) {
       throw new WxConfigError(`componentHubProviders: component ${component.componentAppid} reads its ${what} from a hub; only a component that refreshes by itself can serve a hub`);
@@ -32,9 +30,9 @@ export function componentHubProviders(component: WxComponent): ComponentHubProvi
     return provider;
   };
   return {
-    component: { appid: component.componentAppid, componentAccessToken: storedTokenProvider(managed(internals.componentToken, 'component_access_token'), storage) },
+    component: { appid: component.componentAppid, componentAccessToken: managed(internals.componentToken, 'component_access_token') },
     authorizer(authorizerAppid, appType) {
-      const accessToken = storedTokenProvider(managed(internals.authorizerToken(authorizerAppid), 'authorizer tokens'), storage);
+      const accessToken = managed(internals.authorizerToken(authorizerAppid), 'authorizer tokens');
       const type = appType ?? internals.knownType(authorizerAppid);
       return {
         appid: component.componentAppid,
@@ -42,7 +40,7 @@ export function componentHubProviders(component: WxComponent): ComponentHubProvi
         accessToken,
         ...(type === 'mini_program'
           ? {}
-          : { ticket: (t: TicketType) => storedTokenProvider(managed(internals.authorizerTicket(authorizerAppid, t), 'tickets'), storage) }),
+          : { ticket: (t: TicketType) => managed(internals.authorizerTicket(authorizerAppid, t), 'tickets') }),
       };
     },
   };

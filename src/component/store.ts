@@ -97,11 +97,6 @@ export class ComponentStore {
     await this.storage.set(this.keys.refreshToken(appid), refreshToken);
   }
 
-  /** Writes an authorizer access_token in the TokenManager's record format, so managers read it. */
-  async putAccessToken(appid: string, token: string, expiresIn: number): Promise<void> {
-    await this.storage.set(this.keys.accessToken(appid), JSON.stringify({ v: token, e: this.#now() + expiresIn * 1000 }), expiresIn * 1000);
-  }
-
   /** Forgets everything about an authorizer; returns the record it had. */
   async remove(appid: string): Promise<AuthorizerRecord | undefined> {
     const record = await this.getRecord(appid);

@@ -3,7 +3,7 @@
 export { createHub, type Hub, type HubOptions, type HubRefreshOptions, type HubComponentApp, type HubComponentPlugin, type HubContext } from './server.js';
 export { hubStorage, hubClientOptions, type HubStorage, type HubStorageOptions } from './client.js';
 export { createRefresher, type Refresher, type RefresherOptions } from './refresher.js';
-export { commonAppRegistration, storedTokenProvider, type HubCommonApp } from './common.js';
+export { commonAppRegistration, type HubCommonApp } from './common.js';
 export { loadHubConfig, parseHubConfig, storageFromConfig, HubConfigSchema, type HubConfig, type HubConfigInput } from './config.js';
 export type { HubListenOptions, HubServer } from './node.js';
 export {

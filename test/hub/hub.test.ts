@@ -10,7 +10,6 @@ import {
   jsapiConfig,
   memoryStorage,
   TokenManager,
-  storedTokenProvider,
   WxConfigError,
   WxStorageError,
   type Hub,
@@ -176,8 +175,8 @@ describe('hub registry (component plug-in point)', () => {
       refresh: false,
       components: [{ appid: 'wxcomponent00001', appsecret: 'component-secret' }],
       componentPlugin(component, registrar) {
-        registrar.registerComponent({ appid: component.appid, componentAccessToken: storedTokenProvider(manager(`c:${component.appid}`), storage) });
-        registrar.registerApp({ appid: component.appid, authorizerAppid: 'wxauthorizer0001', accessToken: storedTokenProvider(manager('a:1'), storage) });
+        registrar.registerComponent({ appid: component.appid, componentAccessToken: manager(`c:${component.appid}`) });
+        registrar.registerApp({ appid: component.appid, authorizerAppid: 'wxauthorizer0001', accessToken: manager('a:1') });
       },
     });
     await hub.ready();

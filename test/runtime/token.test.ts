@@ -83,6 +83,49 @@ describe('TokenManager', () => {
     expect(await tm.get()).toBe('T3');
   });
 
+  it('invalidate matches the stored text, however another writer spelled the record', async () => {
+    const storage = memoryStorage();
+    // Pretty-printed by another writer: a re-serialisation of the parsed record would not match it.
+    await storage.set('k', JSON.stringify({ v: 'OLD', e: Date.now() + 7200_000 }, null, 2));
+    let n = 0;
+    const tm = new TokenManager({ key: 'k', storage, fetch: async () => ({ value: `T${++n}`, expiresIn: 7200 }) });
+    expect(await tm.get()).toBe('OLD');
+    await tm.invalidate('OLD');
+    expect(await tm.get()).toBe('T1');
+  });
+
+  it('a failed refresh ahead of expiry is reported, and the still-valid token keeps working', async () => {
+    let now = 1_000_000;
+    let n = 0;
+    const errors: unknown[] = [];
+    const tm = new TokenManager({
+      key: 'k',
+      storage: memoryStorage({ now: () => now }),
+      now: () => now,
+      onBackgroundError: (e) => errors.push(e),
+      fetch: async () => {
+        if (++n === 2) throw new Error('WeChat busy');
+        return { value: `T${n}`, expiresIn: 7200 };
+      },
+    });
+    expect(await tm.get()).toBe('T1');
+    now += 7200_000 - 200_000;
+    expect(await tm.get()).toBe('T1');
+    await new Promise((r) => setTimeout(r, 10));
+    expect(errors).toHaveLength(1);
+    expect((errors[0] as Error).message).toBe('WeChat busy');
+    expect(await tm.expiresAt('T1')).toBe(1_000_000 + 7200_000);
+  });
+
+  it('put stores a token obtained elsewhere, which get() then hands out without fetching', async () => {
+    let n = 0;
+    const tm = new TokenManager({ key: 'k', storage: memoryStorage(), fetch: async () => ({ value: `T${++n}`, expiresIn: 7200 }) });
+    await tm.put({ value: 'FROM_QUERY_AUTH', expiresIn: 7200 });
+    expect(await tm.get()).toBe('FROM_QUERY_AUTH');
+    expect(n).toBe(0);
+    expect(await tm.expiresAt('someone else')).toBeUndefined();
+  });
+
   it('a failed fetch rejects every waiter and the next call tries again', async () => {
     let n = 0;
     const tm = new TokenManager({
