@@ -5,13 +5,11 @@ import { isAppid } from './appid.js';
 import { callEndpoint, execute } from './call.js';
 import { WxConfigError } from './errors.js';
 import type { WxPromise } from './promise.js';
-import { Runtime, runtimeSettings, type RuntimeSettingsOptions, type TicketType, type TokenProvider } from './runtime.js';
+import { kRuntime, Runtime, runtimeOf, runtimeSettings, type RuntimeSettingsOptions, type TicketType, type TokenProvider } from './runtime.js';
 import { memoryStorage } from './storage/memory.js';
 import type { Storage } from './storage/types.js';
 import { TokenManager, type FetchedToken } from './token.js';
 import type { AppType, AuthKind, CallOptions, EndpointDescriptor } from './types.js';
-
-export const kRuntime: unique symbol = Symbol.for('wxkit.runtime');
 
 export interface Client<A extends AppType = AppType> {
   readonly appType: A;
@@ -185,8 +183,4 @@ export async function fetchTicket(rt: Runtime, type: TicketType): Promise<Fetche
   return { value: data.ticket, expiresIn: data.expires_in };
 }
 
-export function runtimeOf(client: Client): Runtime {
-  const rt = client?.[kRuntime];
-  if (!(rt instanceof Runtime)) throw new WxConfigError('expected a wxkit client created by createClient()');
-  return rt;
-}
+export { kRuntime, runtimeOf };

@@ -1,7 +1,8 @@
 // defineEndpoint(): what every generated endpoint is made of. It only picks the arguments apart
 // and hands them to the shared runtime, so behaviour is written (and tested) once.
 import { callEndpoint } from './call.js';
-import { runtimeOf, type Client } from './client.js';
+import type { Client } from './client.js';
+import { runtimeOf } from './runtime.js';
 import { WxValidationError } from './errors.js';
 import { WxPromise } from './promise.js';
 import type { AppType, CallOptions, EndpointDescriptor } from './types.js';

@@ -148,3 +148,16 @@ export class Runtime {
     return this.#tickets?.(type);
   }
 }
+
+/** Where a client keeps its runtime; a symbol, so it never shows up as an ordinary property. */
+export const kRuntime: unique symbol = Symbol.for('wxkit.runtime');
+
+/**
+ * The runtime of a client. It lives here rather than in client.ts so that generated modules, which
+ * client.ts itself imports (the Credential endpoints), do not import client.ts back.
+ */
+export function runtimeOf(client: { readonly [kRuntime]?: unknown }): Runtime {
+  const rt = client?.[kRuntime];
+  if (!(rt instanceof Runtime)) throw new WxConfigError('expected a wxkit client created by createClient()');
+  return rt;
+}
