@@ -172,6 +172,6 @@ function str(v: unknown): string | undefined {
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const body = await readNodeBody(req, MAX_BODY);
-  if (!body) throw new Error('request body too large');
-  return body;
+  if (body === 'too_large') throw new Error('request body too large');
+  return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
 }

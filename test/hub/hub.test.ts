@@ -55,6 +55,12 @@ describe('hub routes', () => {
     expect(await res.json()).toEqual({ status: 'ok' });
   });
 
+  it('refuses a body over 64 KiB with 413 before reading it all, and refreshes nothing', async () => {
+    const res = await post('/refresh/access_token', { appid: OA, access_token: 'x'.repeat(70 * 1024) });
+    expect(res.status).toBe(413);
+    expect(sim.counters().tokenRequests[OA]).toBe(1);
+  });
+
   it('warmed both apps at startup: one token request each', () => {
     expect(sim.counters().tokenRequests).toEqual({ [OA]: 1, [MP]: 1 });
   });
