@@ -4,7 +4,7 @@
 import { TOKEN_ERRCODES } from './errcodes.js';
 import { redact, WxApiError, WxConfigError, WxValidationError } from './errors.js';
 import type { HttpRequest } from './http.js';
-import { WxPromise, type WithResponse } from './promise.js';
+import { WxPromise, type ResponseInfo, type WithResponse } from './promise.js';
 import { buildRequest, readUploads } from './request.js';
 import { readResponse } from './response.js';
 import { backoff, shouldRetry } from './retry.js';
@@ -32,16 +32,15 @@ export async function execute<R>(
   const missing = (d.required ?? []).filter((k) => params[k] === undefined || params[k] === null);
   if (missing.length) throw new WxValidationError('request', missing.map((k) => `${k}: required`), d.id);
 
-  const base = buildRequest(rt, d, await readUploads(d, params));
+  const base = buildRequest(rt, d, d.form ? await readUploads(d, params) : params);
   let replayed = false;
   for (let attempt = 1; ; attempt++) {
     let credential: string | undefined;
     try {
-      const url = new URL(base.url);
-      credential = await rt.addCredential(d.auth, url);
+      credential = await rt.addCredential(d.auth, base.url);
       const req: HttpRequest = {
         method: d.method,
-        url,
+        url: base.url,
         body: base.body,
         headers: options.headers,
         timeoutMs: options.timeoutMs ?? rt.timeoutMs,
@@ -50,8 +49,8 @@ export async function execute<R>(
       };
       const response = await rt.transport.send(req);
       const data = (await readResponse(response, d)) as R;
-      await validate(rt, d, data, options);
-      return { data, response: { status: response.status, headers: response.headers, url: redact(url.toString()), attempts: attempt } };
+      if ((options.validation ?? rt.validation) !== 'off') await validate(rt, d, data, options);
+      return { data, response: responseInfo(response, base.url, attempt) };
     } catch (error) {
       if (
         error instanceof WxApiError &&
@@ -73,6 +72,19 @@ export async function execute<R>(
       throw error;
     }
   }
+}
+
+/** The redacted URL is built only if someone reads it: most callers never ask for the response. */
+function responseInfo(response: Response, url: URL, attempts: number): ResponseInfo {
+  let redacted: string | undefined;
+  return {
+    status: response.status,
+    headers: response.headers,
+    get url() {
+      return (redacted ??= redact(url.href));
+    },
+    attempts,
+  };
 }
 
 async function validate(rt: Runtime, d: EndpointDescriptor, data: unknown, options: CallOptions): Promise<void> {

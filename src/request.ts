@@ -6,14 +6,31 @@ import type { Runtime } from './runtime.js';
 import type { EndpointDescriptor, UploadInput } from './types.js';
 
 export interface BuiltRequest {
-  url: string;
+  /** Credentials are set on it per attempt (`searchParams.set` replaces a previous token). */
+  url: URL;
   body?: string | FormData;
+}
+
+interface Placement {
+  query: ReadonlySet<string>;
+  form: ReadonlySet<string>;
+}
+
+// Descriptors are module constants, so their key sets are built once, not on every call.
+const placements = new WeakMap<EndpointDescriptor, Placement>();
+
+function placementOf(d: EndpointDescriptor): Placement {
+  let p = placements.get(d);
+  if (!p) {
+    p = { query: new Set(d.query ?? []), form: new Set(d.form ?? []) };
+    placements.set(d, p);
+  }
+  return p;
 }
 
 export function buildRequest(rt: Runtime, d: EndpointDescriptor, params: Record<string, unknown>): BuiltRequest {
   const url = new URL(d.path, rt.baseFor(d.host));
-  const queryKeys = new Set(d.query ?? []);
-  const formKeys = new Set(d.form ?? []);
+  const { query: queryKeys, form: formKeys } = placementOf(d);
   const body: Record<string, unknown> = {};
   let form: FormData | undefined;
 
@@ -28,9 +45,9 @@ export function buildRequest(rt: Runtime, d: EndpointDescriptor, params: Record<
       body[key] = value;
     }
   }
-  if (d.method === 'GET') return { url: url.toString() };
-  if (d.form) return { url: url.toString(), body: form ?? new FormData() };
-  return { url: url.toString(), body: JSON.stringify(body) };
+  if (d.method === 'GET') return { url };
+  if (d.form) return { url, body: form ?? new FormData() };
+  return { url, body: JSON.stringify(body) };
 }
 
 function appendFormField(form: FormData, key: string, value: unknown, endpoint: string, mustBeFile: boolean): void {

@@ -33,8 +33,9 @@ export async function readResponse(response: Response, d: EndpointDescriptor): P
 }
 
 function tryJson(text: string): unknown {
-  const t = text.trimStart();
-  if (!t.startsWith('{') && !t.startsWith('[')) return undefined;
+  // Look at the first non-blank character instead of copying the body with trimStart().
+  const first = /\S/.exec(text)?.[0];
+  if (first !== '{' && first !== '[') return undefined;
   try {
     return JSON.parse(text);
   } catch {
