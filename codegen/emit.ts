@@ -4,8 +4,8 @@
 import { createHash } from 'node:crypto';
 import { IndentationText, Project, QuoteKind, StructureKind, VariableDeclarationKind, type StatementStructures } from 'ts-morph';
 import type { Catalog, LoadedFile } from './load.js';
-import { APP_TYPES, type AppType, type EndpointSpec, type FieldSpec } from './schema.js';
-import { objectType, oneLine, pascal, tsType, zodObject } from './types.js';
+import { APP_TYPES, refsIn, type AppType, type EndpointSpec, type FieldSpec } from './schema.js';
+import { objectType, oneLine, pascal, tsType, zodObject, zodType } from './types.js';
 
 export const GENERATOR_VERSION = '1';
 const DEFAULT_HOST = 'api.weixin.qq.com';
@@ -64,7 +64,8 @@ export function emitAll(catalog: Catalog): Map<string, string> {
 function emitModule(project: Project, file: LoadedFile, catalog: Catalog): string {
   const { spec } = file;
   const statements: StatementStructures[] = [];
-  const usesUpload = spec.endpoints.some((e) => Object.values(paramsOf(e)).some(usesFile));
+  const types = spec.types ?? {};
+  const usesUpload = spec.endpoints.some((e) => Object.values(paramsOf(e)).some((f) => usesFile(f, types)));
   const hasSchemas = spec.endpoints.some((e) => e.response === 'json');
   const runtimeTypes = ['BinaryResult', 'UploadInput'].filter((t) =>
     t === 'UploadInput' ? usesUpload : spec.endpoints.some((e) => e.response === 'binary'),
@@ -78,6 +79,9 @@ function emitModule(project: Project, file: LoadedFile, catalog: Catalog): strin
     statements.push({ kind: StructureKind.ImportDeclaration, isTypeOnly: true, moduleSpecifier: '../../src/endpoint.js', namedImports: runtimeTypes });
   }
 
+  for (const [name, f] of Object.entries(types)) {
+    statements.push({ kind: StructureKind.TypeAlias, isExported: true, name, type: tsType(f), ...(f.description ? { docs: [oneLine(f.description)] } : {}) });
+  }
   for (const e of spec.endpoints) {
     const T = pascal(e.name);
     const params = paramsOf(e);
@@ -112,11 +116,30 @@ function emitModule(project: Project, file: LoadedFile, catalog: Catalog): strin
   return header(file.file) + sf.getFullText().replace(/;\n(export|\/\*\*)/g, ';\n\n$1');
 }
 
-function usesFile(f: FieldSpec): boolean {
-  if (f.type === 'file') return true;
-  if (f.items) return usesFile(f.items);
-  if (f.values) return usesFile(f.values);
-  return Object.values(f.properties ?? {}).some(usesFile);
+function usesFile(f: FieldSpec, types: Record<string, FieldSpec>): boolean {
+  const inline = resolve(f, types);
+  if (inline.type === 'file') return true;
+  if (inline.items) return usesFile(inline.items, types);
+  if (inline.values) return usesFile(inline.values, types);
+  return Object.values(inline.properties ?? {}).some((p) => usesFile(p, types));
+}
+
+/** The field with every named type replaced by its definition (the loader has ruled out cycles). */
+function resolve(f: FieldSpec, types: Record<string, FieldSpec>): FieldSpec {
+  if (f.type === 'ref') {
+    const { optional, description } = f;
+    const target = resolve(types[f.ref!]!, types);
+    return { ...target, ...(optional ? { optional } : {}), ...(description ? { description } : {}) };
+  }
+  const out: FieldSpec = { ...f };
+  if (f.items) out.items = resolve(f.items, types);
+  if (f.values) out.values = resolve(f.values, types);
+  if (f.properties) out.properties = Object.fromEntries(Object.entries(f.properties).map(([k, p]) => [k, resolve(p, types)]));
+  return out;
+}
+
+function resolveAll(fields: Record<string, FieldSpec> | undefined, types: Record<string, FieldSpec>): Record<string, FieldSpec> {
+  return Object.fromEntries(Object.entries(fields ?? {}).map(([k, f]) => [k, resolve(f, types)]));
 }
 
 function descriptorText(ns: string, e: EndpointSpec, apps: AppType[], schemaModule: string | undefined): string {
@@ -159,8 +182,21 @@ function jsdoc(e: EndpointSpec, catalog: Catalog): string {
 function emitSchemas(file: LoadedFile): string | undefined {
   const json = file.spec.endpoints.filter((e) => e.response === 'json');
   if (!json.length) return undefined;
-  const body = json.map((e) => `export const ${e.name} = ${zodObject(e.result ?? {})};\n`).join('\n');
+  const named = schemaOrder(json, file.spec.types ?? {}).map((name) => `export const ${name} = ${zodType(file.spec.types![name]!)};\n`);
+  const body = [...named, ...json.map((e) => `export const ${e.name} = ${zodObject(e.result ?? {})};\n`)].join('\n');
   return `${header(file.file)}// Response schemas, loaded lazily by the runtime only when validation is on.\nimport { z } from 'zod';\n\n${body}`;
+}
+
+/** Named types the results need, each after the types it uses (a const must exist before use). */
+function schemaOrder(endpoints: EndpointSpec[], types: Record<string, FieldSpec>): string[] {
+  const order: string[] = [];
+  const visit = (name: string): void => {
+    if (order.includes(name)) return;
+    for (const dep of refsIn(types[name])) visit(dep);
+    order.push(name);
+  };
+  for (const e of endpoints) for (const f of Object.values(e.result ?? {})) for (const name of refsIn(f)) visit(name);
+  return order;
 }
 
 function emitIndex(app: AppType, files: LoadedFile[]): string | undefined {
@@ -192,8 +228,8 @@ function emitRegistry(files: LoadedFile[]): string {
       auth: e.auth,
       idempotent: e.idempotent,
       response: e.response,
-      params: { query: e.query ?? {}, body: e.body ?? {}, form: e.form ?? {} },
-      ...(e.result ? { result: e.result } : {}),
+      params: { query: resolveAll(e.query, file.spec.types ?? {}), body: resolveAll(e.body, file.spec.types ?? {}), form: resolveAll(e.form, file.spec.types ?? {}) },
+      ...(e.result ? { result: resolveAll(e.result, file.spec.types ?? {}) } : {}),
       ...(e.errcodes?.length ? { errcodes: e.errcodes } : {}),
       ...(e.example !== undefined ? { example: e.example } : {}),
       module: modulePath(file),

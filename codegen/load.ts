@@ -93,7 +93,7 @@ function parseAndCheck<S extends z.ZodType>(
   }
   const result = schema.safeParse(doc.toJS());
   if (result.success) return result.data;
-  for (const issue of result.error.issues) {
+  for (const issue of result.error.issues.map(aimed)) {
     const line = lineOf(doc, lines, issue.path);
     const where = label(doc, issue.path);
     const field = fieldPath(issue.path);
@@ -129,16 +129,21 @@ function fieldPath(path: PropertyKey[]): string {
     .replace(/\.\[/g, '[');
 }
 
+/**
+ * Fields are "shorthand string | object": for a failed union, the issue of the branch the author
+ * was aiming at (the one that failed on more than the type), with its full path, so the line and
+ * the field named are those of the actual mistake.
+ */
+function aimed(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  if (issue.code !== 'invalid_union') return issue;
+  const first = issue.errors.find((errs) => errs.length && errs[0]!.code !== 'invalid_type')?.[0];
+  return first ? aimed({ ...first, path: [...issue.path, ...first.path] } as z.core.$ZodIssue) : issue;
+}
+
 function describe(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type') return `expected ${issue.expected}`;
   if (issue.code === 'unrecognized_keys') return `unknown key(s) ${issue.keys.join(', ')}`;
-  if (issue.code === 'invalid_union') {
-    // Fields are "shorthand string | object": report the branch the author was aiming at.
-    const branch = issue.errors.find((errs) => errs.length && errs[0]!.code !== 'invalid_type');
-    if (!branch) return 'expected a type such as string, integer?, string[] or a field object';
-    const first = branch?.[0];
-    if (first) return `${first.path.length ? `${fieldPath(first.path)}: ` : ''}${describe(first)}`;
-  }
+  if (issue.code === 'invalid_union') return 'expected a type such as string, integer?, string[] or a field object';
   if (issue.code === 'invalid_value') return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
   return issue.message;
 }

@@ -11,11 +11,16 @@ export type AuthKind = (typeof AUTH_KINDS)[number];
 
 export const SCALAR_TYPES = ['string', 'integer', 'number', 'boolean', 'any', 'file'] as const;
 
-/** `string`, `integer?`, `string[]`, `integer[]?` */
-const SHORTHAND = /^(string|integer|number|boolean|any|file)(\[\])?(\?)?$/;
+/** `string`, `integer?`, `string[]`, `integer[]?`, or a named type of the file: `MenuButton[]?` */
+const SHORTHAND = /^(string|integer|number|boolean|any|file|[A-Z][A-Za-z0-9]*)(\[\])?(\?)?$/;
+/** Names of the file's `types:`; PascalCase, so they never look like a built-in type. */
+export const TYPE_NAME = /^[A-Z][A-Za-z0-9]*$/;
+const BUILT_IN = ['string', 'integer', 'number', 'boolean', 'any', 'file', 'object', 'array', 'map'] as const;
 
 export interface FieldSpec {
-  type: 'string' | 'integer' | 'number' | 'boolean' | 'any' | 'file' | 'object' | 'array' | 'map';
+  /** `ref`: one of the file's named `types`, given in `ref`. */
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'any' | 'file' | 'object' | 'array' | 'map' | 'ref';
+  ref?: string;
   optional?: boolean;
   description?: string;
   enum?: (string | number)[];
@@ -33,12 +38,12 @@ export const fieldSchema: z.ZodType<FieldSpec> = z.lazy(() =>
       .regex(SHORTHAND, 'expected a type such as string, integer?, string[] or a field object')
       .transform((s): FieldSpec => {
         const [, base, list, opt] = SHORTHAND.exec(s)!;
-        const scalar = { type: base as FieldSpec['type'] };
+        const scalar: FieldSpec = TYPE_NAME.test(base!) ? { type: 'ref', ref: base! } : { type: base as FieldSpec['type'] };
         return list ? { type: 'array', items: scalar, optional: !!opt } : { ...scalar, optional: !!opt };
       }),
     z
       .strictObject({
-        type: z.enum(['string', 'integer', 'number', 'boolean', 'any', 'file', 'object', 'array', 'map']),
+        type: z.union([z.enum(BUILT_IN), z.string().regex(TYPE_NAME, 'expected a built-in type or a name from the file\'s types')]),
         optional: z.boolean().optional(),
         description: z.string().optional(),
         enum: z.array(z.union([z.string(), z.number()])).min(1).optional(),
@@ -53,7 +58,11 @@ export const fieldSchema: z.ZodType<FieldSpec> = z.lazy(() =>
         if (f.enum && f.type !== 'string' && f.type !== 'integer') {
           ctx.addIssue({ code: 'custom', message: 'enum is allowed on string and integer fields only' });
         }
-      }),
+        if (TYPE_NAME.test(f.type) && (f.items || f.values || f.properties)) {
+          ctx.addIssue({ code: 'custom', message: `${f.type} is a named type: it takes no items, values or properties` });
+        }
+      })
+      .transform((f): FieldSpec => (TYPE_NAME.test(f.type) ? { ...f, type: 'ref', ref: f.type } : (f as FieldSpec))),
   ]),
 );
 
@@ -106,8 +115,50 @@ export const catalogFileSchema = z.strictObject({
   title: z.string().min(1),
   docs: z.url().optional(),
   appTypes: z.array(z.enum(APP_TYPES)).min(1),
+  /** Shapes used in several places, generated once as named types (`Menu.MenuButton`). */
+  types: z.record(z.string().regex(TYPE_NAME, 'type names are PascalCase'), fieldSchema).optional(),
   endpoints: z.array(endpointSchema).min(1),
+}).superRefine((file, ctx) => {
+  const types = file.types ?? {};
+  const used = new Set<string>();
+  const visit = (f: FieldSpec, path: PropertyKey[]): void => {
+    if (f.type === 'ref') {
+      used.add(f.ref!);
+      if (!(f.ref! in types)) ctx.addIssue({ code: 'custom', path, message: `unknown type ${f.ref}; declare it under types:` });
+    }
+    if (f.items) visit(f.items, [...path, 'items']);
+    if (f.values) visit(f.values, [...path, 'values']);
+    for (const [k, p] of Object.entries(f.properties ?? {})) visit(p, [...path, 'properties', k]);
+  };
+  file.endpoints.forEach((e, i) => {
+    for (const where of ['query', 'body', 'form', 'result'] as const) {
+      for (const [k, f] of Object.entries(e[where] ?? {})) visit(f, ['endpoints', i, where, k]);
+    }
+  });
+  for (const [name, f] of Object.entries(types)) visit(f, ['types', name]);
+  for (const name of Object.keys(types)) {
+    if (!used.has(name)) ctx.addIssue({ code: 'custom', path: ['types', name], message: `type ${name} is declared but never used` });
+    const cycle = cycleFrom(name, types, []);
+    if (cycle) ctx.addIssue({ code: 'custom', path: ['types', name], message: `types refer to themselves: ${cycle.join(' → ')}` });
+  }
 });
+
+/** A path of named types leading back to `name`, if any: generated zod schemas cannot be recursive. */
+function cycleFrom(name: string, types: Record<string, FieldSpec>, seen: string[]): string[] | undefined {
+  if (seen.includes(name)) return seen[0] === name ? [...seen, name] : undefined;
+  for (const ref of refsIn(types[name])) {
+    const found = cycleFrom(ref, types, [...seen, name]);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The named types a field refers to directly or through nested fields. */
+export function refsIn(f: FieldSpec | undefined): string[] {
+  if (!f) return [];
+  if (f.type === 'ref') return [f.ref!];
+  return [...refsIn(f.items), ...refsIn(f.values), ...Object.values(f.properties ?? {}).flatMap(refsIn)];
+}
 
 export type EndpointSpec = z.output<typeof endpointSchema>;
 export type CatalogFile = z.output<typeof catalogFileSchema>;

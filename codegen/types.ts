@@ -38,6 +38,8 @@ export function tsType(f: FieldSpec, indent = ''): string {
       return `Record<string, ${tsType(f.values!, indent)}>`;
     case 'object':
       return objectType(f.properties!, indent);
+    case 'ref':
+      return f.ref!;
   }
 }
 
@@ -78,6 +80,8 @@ function zodBase(f: FieldSpec, indent: string): string {
       return `z.record(z.string(), ${zodType(f.values!, indent)})`;
     case 'object':
       return zodObject(f.properties!, indent);
+    case 'ref':
+      return f.ref!;
   }
 }
 
