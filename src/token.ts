@@ -3,7 +3,7 @@
 // share one promise; processes share the store's lock, and those that lose the race re-read the
 // store instead of fetching. A fetched token invalidates the previous one at WeChat after a short
 // overlap, so a stampede does not just waste quota: it breaks every other holder of the token.
-import { WxStorageError } from './errors.js';
+import { WxStorageError, WxValidationError } from './errors.js';
 import type { Storage } from './storage/types.js';
 
 export interface FetchedToken {
@@ -131,6 +131,12 @@ export class TokenManager {
    * token from api_query_auth), in the same record every reader of this key expects.
    */
   async put(token: FetchedToken): Promise<void> {
+    // A token without a lifetime would be stored as never fresh, and every call would fetch again:
+    // refuse it instead (the message shows neither the token nor anything else secret).
+    if (typeof token?.value !== 'string' || !token.value || !(Number.isFinite(token.expiresIn) && token.expiresIn > 0)) {
+      const what = typeof token?.value === 'string' && token.value ? 'a token' : 'no token';
+      throw new WxValidationError('response', [`${this.key}: expected a token and a positive expires_in, got ${what} and expires_in ${String(token?.expiresIn)}`]);
+    }
     const record: Stored = { v: token.value, e: this.#opts.now() + token.expiresIn * 1000 };
     await this.#opts.storage.set(this.key, JSON.stringify(record), token.expiresIn * 1000);
   }

@@ -126,6 +126,16 @@ describe('TokenManager', () => {
     expect(await tm.expiresAt('someone else')).toBeUndefined();
   });
 
+  it('a fetched token without a usable lifetime is refused, not stored as never fresh', async () => {
+    const storage = memoryStorage();
+    const tm = new TokenManager({ key: 'wxkit:wx1:access_token', storage, fetch: async () => ({ value: 'SECRET_TOKEN', expiresIn: undefined as unknown as number }) });
+    const e = await tm.get().catch((x: unknown) => x);
+    expect(e).toMatchObject({ name: 'WxValidationError', where: 'response' });
+    expect((e as Error).message).toContain('wxkit:wx1:access_token: expected a token and a positive expires_in, got a token and expires_in undefined');
+    expect((e as Error).message).not.toContain('SECRET_TOKEN');
+    expect(await storage.get('wxkit:wx1:access_token')).toBeUndefined();
+  });
+
   it('a failed fetch rejects every waiter and the next call tries again', async () => {
     let n = 0;
     const tm = new TokenManager({
