@@ -44,7 +44,14 @@ export function createAuthorizers(ctx: ComponentContext, client: Client<'compone
   const authorizerToken = cachedBy(
     (appid: string): TokenProvider =>
       hub?.accessToken(componentAppid, appid) ??
-      new TokenManager({ key: keys.accessToken(appid), storage, refreshMarginMs: margin, now, fetch: () => fetchAuthorizerToken(appid) }),
+      new TokenManager({
+        key: keys.accessToken(appid),
+        storage,
+        refreshMarginMs: margin,
+        now,
+        fetch: () => fetchAuthorizerToken(appid),
+        onBackgroundError: (error) => void emitter.report('refresh', error, appid),
+      }),
   );
 
   const ticketsOf = cachedBy((appid: string) =>

@@ -54,7 +54,8 @@ export interface AuthorizerTicketEvent {
   expiresIn: number;
 }
 
-export type ComponentErrorStage = 'event' | 'message' | 'autotest' | 'redirect' | 'oauth' | 'authorization' | 'listener';
+/** `refresh`: renewing a token or ticket ahead of expiry failed (the current one still works). */
+export type ComponentErrorStage = 'event' | 'message' | 'autotest' | 'redirect' | 'oauth' | 'authorization' | 'listener' | 'refresh';
 
 export interface ComponentErrorEvent {
   componentAppid: string;

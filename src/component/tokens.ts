@@ -26,6 +26,7 @@ export function componentCredentials(ctx: ComponentContext): ComponentCredential
       refreshMarginMs: ctx.refreshMarginMs,
       now: ctx.now,
       fetch: fetchComponentToken,
+      onBackgroundError: (error) => void emitter.report('refresh', error),
     });
   const componentRt = new Runtime({ ...ctx.settings, appType: 'component', appid: componentAppid, componentAccessToken: componentToken });
   const base = clientFor(componentRt, 'component');
