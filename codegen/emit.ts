@@ -124,17 +124,22 @@ function usesFile(f: FieldSpec, types: Record<string, FieldSpec>): boolean {
   return Object.values(inline.properties ?? {}).some((p) => usesFile(p, types));
 }
 
-/** The field with every named type replaced by its definition (the loader has ruled out cycles). */
+/**
+ * The field with every named type replaced by its definition (the loader has ruled out cycles), its
+ * keys in one fixed order: the registry then reads the same whether a shape was written inline or
+ * by name, and a use site's `optional` / `description` win over the type's.
+ */
 function resolve(f: FieldSpec, types: Record<string, FieldSpec>): FieldSpec {
-  if (f.type === 'ref') {
-    const { optional, description } = f;
-    const target = resolve(types[f.ref!]!, types);
-    return { ...target, ...(optional ? { optional } : {}), ...(description ? { description } : {}) };
-  }
-  const out: FieldSpec = { ...f };
-  if (f.items) out.items = resolve(f.items, types);
-  if (f.values) out.values = resolve(f.values, types);
-  if (f.properties) out.properties = Object.fromEntries(Object.entries(f.properties).map(([k, p]) => [k, resolve(p, types)]));
+  const base = f.type === 'ref' ? resolve(types[f.ref!]!, types) : f;
+  const optional = f.type === 'ref' ? f.optional || base.optional : f.optional;
+  const description = f.type === 'ref' ? (f.description ?? base.description) : f.description;
+  const out: FieldSpec = { type: base.type };
+  if (optional !== undefined) out.optional = optional;
+  if (description !== undefined) out.description = description;
+  if (base.enum) out.enum = base.enum;
+  if (base.items) out.items = resolve(base.items, types);
+  if (base.values) out.values = resolve(base.values, types);
+  if (base.properties) out.properties = Object.fromEntries(Object.entries(base.properties).map(([k, p]) => [k, resolve(p, types)]));
   return out;
 }
 
