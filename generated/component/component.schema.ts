@@ -2,6 +2,17 @@
 // Response schemas, loaded lazily by the runtime only when validation is on.
 import { z } from 'zod';
 
+export const FuncInfo = z.looseObject({
+  funcscope_category: z.looseObject({
+    id: z.number().int(),
+  }),
+  confirm_info: z.looseObject({
+    need_confirm: z.number().int(),
+    already_confirm: z.number().int(),
+    can_confirm: z.number().int(),
+  }).optional(),
+});
+
 export const getComponentAccessToken = z.looseObject({
   component_access_token: z.string(),
   expires_in: z.number().int(),
@@ -20,16 +31,7 @@ export const queryAuth = z.looseObject({
     authorizer_access_token: z.string(),
     expires_in: z.number().int(),
     authorizer_refresh_token: z.string(),
-    func_info: z.array(z.looseObject({
-      funcscope_category: z.looseObject({
-        id: z.number().int(),
-      }),
-      confirm_info: z.looseObject({
-        need_confirm: z.number().int(),
-        already_confirm: z.number().int(),
-        can_confirm: z.number().int(),
-      }).optional(),
-    })).optional(),
+    func_info: z.array(FuncInfo).optional(),
   }),
 });
 
@@ -80,16 +82,7 @@ export const getAuthorizerInfo = z.looseObject({
   authorization_info: z.looseObject({
     authorizer_appid: z.string(),
     authorizer_refresh_token: z.string().optional(),
-    func_info: z.array(z.looseObject({
-      funcscope_category: z.looseObject({
-        id: z.number().int(),
-      }),
-      confirm_info: z.looseObject({
-        need_confirm: z.number().int(),
-        already_confirm: z.number().int(),
-        can_confirm: z.number().int(),
-      }).optional(),
-    })).optional(),
+    func_info: z.array(FuncInfo).optional(),
   }),
 });
 

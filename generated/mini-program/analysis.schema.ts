@@ -2,6 +2,39 @@
 // Response schemas, loaded lazily by the runtime only when validation is on.
 import { z } from 'zod';
 
+export const VisitTrendItem = z.looseObject({
+  ref_date: z.string(),
+  session_cnt: z.number().int(),
+  visit_pv: z.number().int(),
+  visit_uv: z.number().int(),
+  visit_uv_new: z.number().int(),
+  stay_time_uv: z.number(),
+  stay_time_session: z.number(),
+  visit_depth: z.number(),
+});
+
+export const RetainItem = z.looseObject({
+  key: z.number().int(),
+  value: z.number().int(),
+});
+
+export const PortraitItem = z.looseObject({
+  id: z.number().int().optional(),
+  name: z.string(),
+  value: z.number().int(),
+  access_source_visit_uv: z.number().int().optional(),
+});
+
+export const UserPortrait = z.looseObject({
+  index: z.number().int().optional(),
+  province: z.array(PortraitItem),
+  city: z.array(PortraitItem),
+  genders: z.array(PortraitItem),
+  platforms: z.array(PortraitItem),
+  devices: z.array(PortraitItem),
+  ages: z.array(PortraitItem),
+});
+
 export const getDailySummary = z.looseObject({
   list: z.array(z.looseObject({
     ref_date: z.string(),
@@ -12,160 +45,39 @@ export const getDailySummary = z.looseObject({
 });
 
 export const getDailyVisitTrend = z.looseObject({
-  list: z.array(z.looseObject({
-    ref_date: z.string(),
-    session_cnt: z.number().int(),
-    visit_pv: z.number().int(),
-    visit_uv: z.number().int(),
-    visit_uv_new: z.number().int(),
-    stay_time_uv: z.number(),
-    stay_time_session: z.number(),
-    visit_depth: z.number(),
-  })),
+  list: z.array(VisitTrendItem),
 });
 
 export const getWeeklyVisitTrend = z.looseObject({
-  list: z.array(z.looseObject({
-    ref_date: z.string(),
-    session_cnt: z.number().int(),
-    visit_pv: z.number().int(),
-    visit_uv: z.number().int(),
-    visit_uv_new: z.number().int(),
-    stay_time_uv: z.number(),
-    stay_time_session: z.number(),
-    visit_depth: z.number(),
-  })),
+  list: z.array(VisitTrendItem),
 });
 
 export const getMonthlyVisitTrend = z.looseObject({
-  list: z.array(z.looseObject({
-    ref_date: z.string(),
-    session_cnt: z.number().int(),
-    visit_pv: z.number().int(),
-    visit_uv: z.number().int(),
-    visit_uv_new: z.number().int(),
-    stay_time_uv: z.number(),
-    stay_time_session: z.number(),
-    visit_depth: z.number(),
-  })),
+  list: z.array(VisitTrendItem),
 });
 
 export const getDailyRetain = z.looseObject({
   ref_date: z.string(),
-  visit_uv_new: z.array(z.looseObject({
-    key: z.number().int(),
-    value: z.number().int(),
-  })),
-  visit_uv: z.array(z.looseObject({
-    key: z.number().int(),
-    value: z.number().int(),
-  })),
+  visit_uv_new: z.array(RetainItem),
+  visit_uv: z.array(RetainItem),
 });
 
 export const getWeeklyRetain = z.looseObject({
   ref_date: z.string(),
-  visit_uv_new: z.array(z.looseObject({
-    key: z.number().int(),
-    value: z.number().int(),
-  })),
-  visit_uv: z.array(z.looseObject({
-    key: z.number().int(),
-    value: z.number().int(),
-  })),
+  visit_uv_new: z.array(RetainItem),
+  visit_uv: z.array(RetainItem),
 });
 
 export const getMonthlyRetain = z.looseObject({
   ref_date: z.string(),
-  visit_uv_new: z.array(z.looseObject({
-    key: z.number().int(),
-    value: z.number().int(),
-  })),
-  visit_uv: z.array(z.looseObject({
-    key: z.number().int(),
-    value: z.number().int(),
-  })),
+  visit_uv_new: z.array(RetainItem),
+  visit_uv: z.array(RetainItem),
 });
 
 export const getUserPortrait = z.looseObject({
   ref_date: z.string(),
-  visit_uv_new: z.looseObject({
-    index: z.number().int().optional(),
-    province: z.array(z.looseObject({
-      id: z.number().int().optional(),
-      name: z.string(),
-      value: z.number().int(),
-      access_source_visit_uv: z.number().int().optional(),
-    })),
-    city: z.array(z.looseObject({
-      id: z.number().int().optional(),
-      name: z.string(),
-      value: z.number().int(),
-      access_source_visit_uv: z.number().int().optional(),
-    })),
-    genders: z.array(z.looseObject({
-      id: z.number().int().optional(),
-      name: z.string(),
-      value: z.number().int(),
-      access_source_visit_uv: z.number().int().optional(),
-    })),
-    platforms: z.array(z.looseObject({
-      id: z.number().int().optional(),
-      name: z.string(),
-      value: z.number().int(),
-      access_source_visit_uv: z.number().int().optional(),
-    })),
-    devices: z.array(z.looseObject({
-      id: z.number().int().optional(),
-      name: z.string(),
-      value: z.number().int(),
-      access_source_visit_uv: z.number().int().optional(),
-    })),
-    ages: z.array(z.looseObject({
-      id: z.number().int().optional(),
-      name: z.string(),
-      value: z.number().int(),
-      access_source_visit_uv: z.number().int().optional(),
-    })),
-  }),
-  visit_uv: z.looseObject({
-    index: z.number().int().optional(),
-    province: z.array(z.looseObject({
-      id: z.number().int().optional(),
-      name: z.string(),
-      value: z.number().int(),
-      access_source_visit_uv: z.number().int().optional(),
-    })),
-    city: z.array(z.looseObject({
-      id: z.number().int().optional(),
-      name: z.string(),
-      value: z.number().int(),
-      access_source_visit_uv: z.number().int().optional(),
-    })),
-    genders: z.array(z.looseObject({
-      id: z.number().int().optional(),
-      name: z.string(),
-      value: z.number().int(),
-      access_source_visit_uv: z.number().int().optional(),
-    })),
-    platforms: z.array(z.looseObject({
-      id: z.number().int().optional(),
-      name: z.string(),
-      value: z.number().int(),
-      access_source_visit_uv: z.number().int().optional(),
-    })),
-    devices: z.array(z.looseObject({
-      id: z.number().int().optional(),
-      name: z.string(),
-      value: z.number().int(),
-      access_source_visit_uv: z.number().int().optional(),
-    })),
-    ages: z.array(z.looseObject({
-      id: z.number().int().optional(),
-      name: z.string(),
-      value: z.number().int(),
-      access_source_visit_uv: z.number().int().optional(),
-    })),
-  }),
+  visit_uv_new: UserPortrait,
+  visit_uv: UserPortrait,
 });
 
 export const getVisitDistribution = z.looseObject({

@@ -2,6 +2,10 @@
 // Response schemas, loaded lazily by the runtime only when validation is on.
 import { z } from 'zod';
 
+export const QuotaInfo = z.looseObject({
+  remain_visit_quota: z.number().int(),
+});
+
 export const generateUrlLink = z.looseObject({
   url_link: z.string(),
 });
@@ -22,9 +26,7 @@ export const queryUrlLink = z.looseObject({
       resource_appid: z.string().optional(),
     }).optional(),
   }).optional(),
-  quota_info: z.looseObject({
-    remain_visit_quota: z.number().int(),
-  }).optional(),
+  quota_info: QuotaInfo.optional(),
   visit_openid: z.string().optional(),
 });
 
@@ -41,9 +43,7 @@ export const queryScheme = z.looseObject({
     expire_time: z.number().int(),
     env_version: z.string(),
   }).optional(),
-  quota_info: z.looseObject({
-    remain_visit_quota: z.number().int(),
-  }).optional(),
+  quota_info: QuotaInfo.optional(),
   visit_openid: z.string().optional(),
 });
 

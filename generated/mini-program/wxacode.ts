@@ -2,6 +2,16 @@
 import { defineEndpoint } from '../../src/endpoint.js';
 import type { BinaryResult } from '../../src/endpoint.js';
 
+/** an RGB colour */
+export type LineColor = {
+  /** 0 to 255 */
+  r: number;
+  /** 0 to 255 */
+  g: number;
+  /** 0 to 255 */
+  b: number;
+};
+
 export type GetQrCodeParams = {
   /** page path with optional query, e.g. pages/index/index?id=1; at most 1024 characters */
   path: string;
@@ -10,14 +20,7 @@ export type GetQrCodeParams = {
   /** pick the line colour automatically; default false */
   auto_color?: boolean;
   /** line colour used when auto_color is false; default black */
-  line_color?: {
-    /** 0 to 255 */
-    r: number;
-    /** 0 to 255 */
-    g: number;
-    /** 0 to 255 */
-    b: number;
-  };
+  line_color?: LineColor;
   /** transparent background; default false */
   is_hyaline?: boolean;
   /** version the code opens; default release */
@@ -59,14 +62,7 @@ export type GetUnlimitedQrCodeParams = {
   /** pick the line colour automatically; default false */
   auto_color?: boolean;
   /** line colour used when auto_color is false; default black */
-  line_color?: {
-    /** 0 to 255 */
-    r: number;
-    /** 0 to 255 */
-    g: number;
-    /** 0 to 255 */
-    b: number;
-  };
+  line_color?: LineColor;
   /** transparent background; default false */
   is_hyaline?: boolean;
 };

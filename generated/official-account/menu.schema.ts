@@ -2,55 +2,76 @@
 // Response schemas, loaded lazily by the runtime only when validation is on.
 import { z } from 'zod';
 
+export const MenuSubButtonInfo = z.looseObject({
+  type: z.string().optional(),
+  name: z.string(),
+  key: z.string().optional(),
+  url: z.string().optional(),
+  media_id: z.string().optional(),
+  article_id: z.string().optional(),
+  appid: z.string().optional(),
+  pagepath: z.string().optional(),
+  sub_button: z.array(z.unknown()).optional(),
+});
+
+export const MenuButtonInfo = z.looseObject({
+  type: z.string().optional(),
+  name: z.string(),
+  key: z.string().optional(),
+  url: z.string().optional(),
+  media_id: z.string().optional(),
+  article_id: z.string().optional(),
+  appid: z.string().optional(),
+  pagepath: z.string().optional(),
+  sub_button: z.array(MenuSubButtonInfo).optional(),
+});
+
+export const NewsInfo = z.looseObject({
+  list: z.array(z.looseObject({
+    title: z.string(),
+    author: z.string(),
+    digest: z.string(),
+    show_cover: z.number().int(),
+    cover_url: z.string(),
+    content_url: z.string(),
+    source_url: z.string(),
+  })),
+});
+
+export const SelfMenuSubButton = z.looseObject({
+  type: z.string().optional(),
+  name: z.string(),
+  key: z.string().optional(),
+  url: z.string().optional(),
+  value: z.string().optional(),
+  appid: z.string().optional(),
+  pagepath: z.string().optional(),
+  news_info: NewsInfo.optional(),
+});
+
+export const SelfMenuButton = z.looseObject({
+  type: z.string().optional(),
+  name: z.string(),
+  key: z.string().optional(),
+  url: z.string().optional(),
+  value: z.string().optional(),
+  appid: z.string().optional(),
+  pagepath: z.string().optional(),
+  news_info: NewsInfo.optional(),
+  sub_button: z.looseObject({
+    list: z.array(SelfMenuSubButton),
+  }).optional(),
+});
+
 export const createMenu = z.looseObject({});
 
 export const getMenu = z.looseObject({
   menu: z.looseObject({
-    button: z.array(z.looseObject({
-      type: z.string().optional(),
-      name: z.string(),
-      key: z.string().optional(),
-      url: z.string().optional(),
-      media_id: z.string().optional(),
-      article_id: z.string().optional(),
-      appid: z.string().optional(),
-      pagepath: z.string().optional(),
-      sub_button: z.array(z.looseObject({
-        type: z.string().optional(),
-        name: z.string(),
-        key: z.string().optional(),
-        url: z.string().optional(),
-        media_id: z.string().optional(),
-        article_id: z.string().optional(),
-        appid: z.string().optional(),
-        pagepath: z.string().optional(),
-        sub_button: z.array(z.unknown()).optional(),
-      })).optional(),
-    })),
+    button: z.array(MenuButtonInfo),
     menuid: z.number().int().optional(),
   }),
   conditionalmenu: z.array(z.looseObject({
-    button: z.array(z.looseObject({
-      type: z.string().optional(),
-      name: z.string(),
-      key: z.string().optional(),
-      url: z.string().optional(),
-      media_id: z.string().optional(),
-      article_id: z.string().optional(),
-      appid: z.string().optional(),
-      pagepath: z.string().optional(),
-      sub_button: z.array(z.looseObject({
-        type: z.string().optional(),
-        name: z.string(),
-        key: z.string().optional(),
-        url: z.string().optional(),
-        media_id: z.string().optional(),
-        article_id: z.string().optional(),
-        appid: z.string().optional(),
-        pagepath: z.string().optional(),
-        sub_button: z.array(z.unknown()).optional(),
-      })).optional(),
-    })),
+    button: z.array(MenuButtonInfo),
     matchrule: z.looseObject({
       tag_id: z.string().optional(),
       group_id: z.string().optional(),
@@ -70,48 +91,7 @@ export const deleteMenu = z.looseObject({});
 export const getCurrentSelfMenuInfo = z.looseObject({
   is_menu_open: z.union([z.literal(0), z.literal(1)]),
   selfmenu_info: z.looseObject({
-    button: z.array(z.looseObject({
-      type: z.string().optional(),
-      name: z.string(),
-      key: z.string().optional(),
-      url: z.string().optional(),
-      value: z.string().optional(),
-      appid: z.string().optional(),
-      pagepath: z.string().optional(),
-      news_info: z.looseObject({
-        list: z.array(z.looseObject({
-          title: z.string(),
-          author: z.string(),
-          digest: z.string(),
-          show_cover: z.number().int(),
-          cover_url: z.string(),
-          content_url: z.string(),
-          source_url: z.string(),
-        })),
-      }).optional(),
-      sub_button: z.looseObject({
-        list: z.array(z.looseObject({
-          type: z.string().optional(),
-          name: z.string(),
-          key: z.string().optional(),
-          url: z.string().optional(),
-          value: z.string().optional(),
-          appid: z.string().optional(),
-          pagepath: z.string().optional(),
-          news_info: z.looseObject({
-            list: z.array(z.looseObject({
-              title: z.string(),
-              author: z.string(),
-              digest: z.string(),
-              show_cover: z.number().int(),
-              cover_url: z.string(),
-              content_url: z.string(),
-              source_url: z.string(),
-            })),
-          }).optional(),
-        })),
-      }).optional(),
-    })),
+    button: z.array(SelfMenuButton),
   }).optional(),
 });
 
@@ -122,25 +102,5 @@ export const addConditionalMenu = z.looseObject({
 export const deleteConditionalMenu = z.looseObject({});
 
 export const tryMatchMenu = z.looseObject({
-  button: z.array(z.looseObject({
-    type: z.string().optional(),
-    name: z.string(),
-    key: z.string().optional(),
-    url: z.string().optional(),
-    media_id: z.string().optional(),
-    article_id: z.string().optional(),
-    appid: z.string().optional(),
-    pagepath: z.string().optional(),
-    sub_button: z.array(z.looseObject({
-      type: z.string().optional(),
-      name: z.string(),
-      key: z.string().optional(),
-      url: z.string().optional(),
-      media_id: z.string().optional(),
-      article_id: z.string().optional(),
-      appid: z.string().optional(),
-      pagepath: z.string().optional(),
-      sub_button: z.array(z.unknown()).optional(),
-    })).optional(),
-  })),
+  button: z.array(MenuButtonInfo),
 });

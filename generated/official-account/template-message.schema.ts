@@ -2,17 +2,16 @@
 // Response schemas, loaded lazily by the runtime only when validation is on.
 import { z } from 'zod';
 
+export const Industry = z.looseObject({
+  first_class: z.string(),
+  second_class: z.string(),
+});
+
 export const setIndustry = z.looseObject({});
 
 export const getIndustry = z.looseObject({
-  primary_industry: z.looseObject({
-    first_class: z.string(),
-    second_class: z.string(),
-  }),
-  secondary_industry: z.looseObject({
-    first_class: z.string(),
-    second_class: z.string(),
-  }),
+  primary_industry: Industry,
+  secondary_industry: Industry,
 });
 
 export const addTemplate = z.looseObject({
