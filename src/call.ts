@@ -1,11 +1,12 @@
 // The one function every generated endpoint and every raw request goes through: build the
 // request from the descriptor, add the credential, send, turn errcodes into errors, replay once
-// after a token error, retry transient failures of idempotent endpoints, validate if asked.
+// after a token error, retry transient failures of idempotent endpoints, validate if asked, and
+// stop everything at the call's deadline.
 import { TOKEN_ERRCODES } from './errcodes.js';
-import { redact, WxApiError, WxConfigError, WxValidationError } from './errors.js';
+import { credentialValues, redact, WxAbortError, WxApiError, WxConfigError, WxTimeoutError, WxValidationError } from './errors.js';
 import type { HttpRequest } from './http.js';
 import { WxPromise, type ResponseInfo, type WithResponse } from './promise.js';
-import { buildRequest, readUploads } from './request.js';
+import { buildRequest, readUploads, type BuiltRequest } from './request.js';
 import { readResponse } from './response.js';
 import { backoff, shouldRetry } from './retry.js';
 import type { Runtime } from './runtime.js';
@@ -33,25 +34,39 @@ export async function execute<R>(
   if (missing.length) throw new WxValidationError('request', missing.map((k) => `${k}: required`), d.id);
 
   const base = buildRequest(rt, d, d.form ? await readUploads(d, params) : params);
+  const bound = new Deadline(options.deadlineMs ?? rt.deadlineMs, options.signal);
+  try {
+    return await attempts<R>(rt, d, base, options, bound);
+  } catch (error) {
+    throw bound.explain(error, base.url, d.id);
+  } finally {
+    bound.clear();
+  }
+}
+
+async function attempts<R>(rt: Runtime, d: EndpointDescriptor, base: BuiltRequest, options: CallOptions, bound: Deadline): Promise<WithResponse<R>> {
   let replayed = false;
   for (let attempt = 1; ; attempt++) {
-    let credential: string | undefined;
+    if (bound.signal.aborted) throw bound.signal.reason;
+    // Getting the credential is not retried here: a token fetch is a call of its own with its own
+    // retries, and retrying it again per API attempt would multiply the two budgets.
+    const credential = await bound.race(rt.addCredential(d.auth, base.url));
     try {
-      credential = await rt.addCredential(d.auth, base.url);
       const req: HttpRequest = {
         method: d.method,
         url: base.url,
         body: base.body,
         headers: options.headers,
         timeoutMs: options.timeoutMs ?? rt.timeoutMs,
-        signal: options.signal,
+        signal: bound.signal,
         endpoint: d.id,
       };
       const response = await rt.transport.send(req);
-      const data = (await readResponse(response, d)) as R;
+      const data = (await readResponse(response, d, base.url, credentialValues(base.url))) as R;
       if ((options.validation ?? rt.validation) !== 'off') await validate(rt, d, data, options);
       return { data, response: responseInfo(response, base.url, attempt) };
     } catch (error) {
+      if (bound.signal.aborted) throw error;
       if (
         error instanceof WxApiError &&
         TOKEN_ERRCODES.has(error.errcode) &&
@@ -62,11 +77,15 @@ export async function execute<R>(
         // The token we sent was refused: drop exactly that one (not a fresher one another caller
         // already stored), fetch or re-read a valid one, and send the call once more.
         replayed = true;
-        await rt.invalidateCredential(d.auth, credential);
+        await bound.race(rt.invalidateCredential(d.auth, credential));
         continue;
       }
       if (shouldRetry(error, d.idempotent, attempt, rt.retry)) {
-        await sleep(backoff(attempt, rt.retry), options.signal);
+        const delay = backoff(attempt, rt.retry);
+        // A retry that could not even start before the deadline would only turn a real error
+        // into a timeout: report the real one.
+        if (delay >= bound.remaining()) throw error;
+        await bound.sleep(delay);
         continue;
       }
       throw error;
@@ -98,10 +117,66 @@ async function validate(rt: Runtime, d: EndpointDescriptor, data: unknown, optio
   rt.logger.warn(`[wxkit] ${d.id}: response does not match the catalog schema: ${issues.join('; ')}`);
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason)), { once: true });
-  });
+/**
+ * Everything one call may do (wait for a token, send, replay, back off, retry) happens under one
+ * signal that fires at the call's deadline or when the caller aborts, so no part can outlive it.
+ * One timer per call, cleared when the call settles.
+ */
+class Deadline {
+  readonly signal: AbortSignal;
+  readonly #ms: number;
+  readonly #end: number;
+  readonly #controller = new AbortController();
+  readonly #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #caller: AbortSignal | undefined;
+  #onAbort: (() => void) | undefined;
+
+  constructor(ms: number, caller: AbortSignal | undefined) {
+    this.#ms = ms;
+    this.#end = Date.now() + ms;
+    this.#caller = caller;
+    this.signal = this.#controller.signal;
+    if (caller?.aborted) this.#controller.abort(caller.reason);
+    else if (caller) caller.addEventListener('abort', (this.#onAbort = () => this.#controller.abort(caller.reason)), { once: true });
+    if (Number.isFinite(ms) && !this.signal.aborted) {
+      this.#timer = setTimeout(() => this.#controller.abort(DEADLINE), ms);
+    }
+  }
+
+  remaining(): number {
+    return this.#end - Date.now();
+  }
+
+  /** Waits for `work` unless the deadline or the caller's abort comes first. */
+  race<T>(work: Promise<T>): Promise<T> {
+    const signal = this.signal;
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      work.then(
+        (v) => (signal.removeEventListener('abort', onAbort), resolve(v)),
+        (e: unknown) => (signal.removeEventListener('abort', onAbort), reject(e)),
+      );
+    });
+  }
+
+  sleep(ms: number): Promise<void> {
+    return this.race(new Promise<void>((resolve) => setTimeout(resolve, ms).unref?.()));
+  }
+
+  /** Turns what stopped the call into a wxkit error: a timeout at the deadline, an abort error for the caller's signal. */
+  explain(error: unknown, url: URL, endpoint: string): unknown {
+    if (!this.signal.aborted) return error;
+    if (this.signal.reason === DEADLINE) return new WxTimeoutError(redact(`${url.origin}${url.pathname}`), this.#ms, endpoint, 'deadline');
+    return new WxAbortError(endpoint, this.#caller?.reason ?? this.signal.reason);
+  }
+
+  clear(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    if (this.#onAbort) this.#caller?.removeEventListener('abort', this.#onAbort);
+  }
 }
+
+/** The abort reason of a deadline, told apart from a caller's abort by identity. */
+const DEADLINE: Error = Object.freeze(new Error('wxkit call deadline'));

@@ -78,6 +78,7 @@ export function createClient<A extends 'official_account' | 'mini_program'>(opti
       refreshMarginMs: options.refreshMarginMs,
       fetch: () => fetchAccessToken(rt, options.tokenEndpoint ?? 'token', secret!),
       onBackgroundError: (error) => rt.logger.warn(`[wxkit] refreshing the access_token of ${options.appid} ahead of expiry failed: ${describe(error)}`),
+      onWarning: (message) => rt.logger.warn(message),
     });
   rt = new Runtime({
     appType: options.appType,
@@ -119,6 +120,7 @@ export function ticketManager(
     ...options,
     fetch: () => fetchTicket(runtime(), type),
     onBackgroundError: (error) => runtime().logger.warn(`[wxkit] refreshing ${options.key} ahead of expiry failed: ${describe(error)}`),
+    onWarning: (message) => runtime().logger.warn(message),
   });
 }
 

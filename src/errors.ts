@@ -27,7 +27,9 @@ export class WxError extends Error {
   readonly endpoint: string | undefined;
 
   constructor(message: string, options: { endpoint?: string; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // The cause is copied field by field (never kept as given): a library error can carry the
+    // request it failed on, URL and credentials included, in properties no redaction can see.
+    super(message, options.cause === undefined ? undefined : { cause: safeCause(options.cause) });
     this.endpoint = options.endpoint;
   }
 }
@@ -42,14 +44,23 @@ export class WxApiError extends WxError {
   readonly info: ErrcodeInfo;
   readonly status: number;
 
-  constructor(args: { errcode: number; errmsg: string; info: ErrcodeInfo; endpoint?: string; status?: number }) {
+  constructor(args: {
+    errcode: number;
+    errmsg: string;
+    info: ErrcodeInfo;
+    endpoint?: string;
+    status?: number;
+    /** Credential values sent with the request: WeChat sometimes quotes them back in errmsg. */
+    secrets?: readonly string[];
+  }) {
     const official = args.info.zh ?? args.info.en;
     const label = args.endpoint ? `${args.endpoint}: ` : '';
-    super(`${label}errcode ${args.errcode}${official ? ` (${official})` : ''}: ${redact(args.errmsg)}`, {
+    const errmsg = redact(args.errmsg, args.secrets);
+    super(`${label}errcode ${args.errcode}${official ? ` (${official})` : ''}: ${errmsg}`, {
       endpoint: args.endpoint,
     });
     this.errcode = args.errcode;
-    this.errmsg = redact(args.errmsg);
+    this.errmsg = errmsg;
     this.rid = /rid:\s*([\w-]+)/.exec(args.errmsg)?.[1];
     this.info = args.info;
     this.status = args.status ?? 200;
@@ -82,14 +93,29 @@ export class WxNetworkError extends WxError {
   }
 }
 
+/**
+ * No answer in time: one attempt exceeded `timeoutMs`, or the whole call (token fetch, replays and
+ * retries included) exceeded `deadlineMs` (`kind: 'deadline'`).
+ */
 export class WxTimeoutError extends WxError {
   override name = 'WxTimeoutError';
   readonly url: string;
   readonly timeoutMs: number;
-  constructor(url: string, timeoutMs: number, endpoint?: string) {
-    super(`${endpoint ? `${endpoint}: ` : ''}no response from ${url} within ${timeoutMs} ms`, { endpoint });
+  readonly kind: 'attempt' | 'deadline';
+  constructor(url: string, timeoutMs: number, endpoint?: string, kind: 'attempt' | 'deadline' = 'attempt') {
+    const what = kind === 'deadline' ? `did not complete within its deadline of ${timeoutMs} ms (calling ${url})` : `no response from ${url} within ${timeoutMs} ms`;
+    super(`${endpoint ? `${endpoint}: ` : ''}${what}`, { endpoint });
     this.url = url;
     this.timeoutMs = timeoutMs;
+    this.kind = kind;
+  }
+}
+
+/** The caller's AbortSignal fired. `cause` is the signal's reason. Never retried. */
+export class WxAbortError extends WxError {
+  override name = 'WxAbortError';
+  constructor(endpoint: string | undefined, reason: unknown) {
+    super(`${endpoint ? `${endpoint}: ` : ''}aborted by the caller${reason instanceof Error && reason.message ? `: ${redact(reason.message)}` : ''}`, { endpoint, cause: reason });
   }
 }
 
@@ -132,17 +158,111 @@ export class WxCryptoError extends WxError {
   }
 }
 
-const SECRET_PARAMS = /([?&](?:access_token|component_access_token|authorizer_access_token|suite_access_token|provider_access_token|secret|appsecret|component_appsecret|corpsecret|refresh_token|authorizer_refresh_token|js_code|code|ticket)=)[^&#\s]*/gi;
+/** Names under which WeChat, WeCom and Pay carry credentials, in URLs, JSON and free text. */
+export const CREDENTIAL_NAMES = [
+  'access_token',
+  'component_access_token',
+  'authorizer_access_token',
+  'suite_access_token',
+  'provider_access_token',
+  'secret',
+  'appsecret',
+  'component_appsecret',
+  'corpsecret',
+  'provider_secret',
+  'suite_secret',
+  'permanent_code',
+  'refresh_token',
+  'authorizer_refresh_token',
+  'component_verify_ticket',
+  'suite_ticket',
+  'js_code',
+  'code',
+  'ticket',
+  'key',
+  'session_key',
+  'password',
+] as const;
 
-/** Replace credential values in URLs or free text with `***`. */
-export function redact(text: string): string {
-  return text.replace(SECRET_PARAMS, '$1***');
+const NAMES = CREDENTIAL_NAMES.join('|');
+// `?name=value` / `&name=value` in URLs, `"name": "value"` in JSON, `name: value` / `name=value` in
+// prose (WeChat's errmsg). A value is anything up to a separator; `***` replaces it.
+const IN_QUERY = new RegExp(`([?&](?:${NAMES})=)[^&#\\s"']*`, 'gi');
+const IN_JSON = new RegExp(`("(?:${NAMES})"\\s*:\\s*")[^"]*`, 'gi');
+const IN_TEXT = new RegExp(`(\\b(?:${NAMES})\\s*[:=]\\s*)(?!\\*\\*\\*)[^\\s&,;"'\\])}]+`, 'gi');
+
+/**
+ * Replaces credential values in URLs or free text with `***`; `known` values (the token or secret
+ * a request actually carried) are replaced wherever they occur, whatever surrounds them.
+ */
+export function redact(text: string, known?: readonly (string | undefined)[]): string {
+  let out = text.replace(IN_QUERY, '$1***').replace(IN_JSON, '$1***').replace(IN_TEXT, '$1***');
+  if (known) {
+    // Short values (a 1-digit test token) would shred ordinary text; real credentials are long.
+    for (const value of known) if (value && value.length >= 6) out = out.split(value).join('***');
+  }
+  return out;
 }
 
-function describeCause(cause: unknown): string {
-  if (cause instanceof Error) {
-    const code = (cause as { code?: unknown }).code ?? (cause.cause as { code?: unknown } | undefined)?.code;
-    return redact(typeof code === 'string' ? `${code} ${cause.message}` : cause.message);
+const CREDENTIAL_SET: ReadonlySet<string> = new Set(CREDENTIAL_NAMES);
+
+/** The credential values a request URL carries, for `redact(text, known)`. */
+export function credentialValues(url: URL): string[] {
+  const out: string[] = [];
+  for (const [name, value] of url.searchParams) if (CREDENTIAL_SET.has(name)) out.push(value);
+  return out;
+}
+
+const CAUSE_FIELDS = ['code', 'errno', 'syscall', 'address', 'port', 'status'] as const;
+
+/**
+ * A copy of an error fit to hang under a wxkit error: name, redacted message and stack, the
+ * diagnostic fields Node sets on socket errors, and the same for its own causes. Everything else
+ * (ky's and undici's `request`, `options`, `response`) is left behind because it holds the URL.
+ */
+export function safeCause(cause: unknown, depth = 0): unknown {
+  if (cause instanceof WxError) return cause;
+  if (!(cause instanceof Error)) {
+    return typeof cause === 'string' ? redact(cause) : typeof cause === 'object' && cause !== null ? '[non-error object]' : cause;
   }
+  const copy = new Error(redact(cause.message));
+  copy.name = cause.name;
+  copy.stack = cause.stack === undefined ? undefined : redact(cause.stack);
+  const from = cause as unknown as Record<string, unknown>;
+  for (const field of CAUSE_FIELDS) {
+    const v = from[field];
+    if (typeof v === 'string' || typeof v === 'number') (copy as unknown as Record<string, unknown>)[field] = typeof v === 'string' ? redact(v) : v;
+  }
+  if (depth < 4) {
+    if (cause.cause !== undefined) copy.cause = safeCause(cause.cause, depth + 1);
+    if (cause instanceof AggregateError) {
+      Object.defineProperty(copy, 'errors', { value: cause.errors.slice(0, 8).map((e) => safeCause(e, depth + 1)), enumerable: false });
+    }
+  }
+  return copy;
+}
+
+/**
+ * What went wrong on the wire, in one phrase: `ECONNREFUSED 127.0.0.1:6390` rather than fetch's
+ * `fetch failed`, found by walking the cause chain (and the attempts of an AggregateError, which
+ * Node raises when every address of a host refused).
+ */
+export function describeCause(cause: unknown): string {
+  const found = socketFailure(cause, 0);
+  if (found) return redact(found);
+  if (cause instanceof Error) return redact(cause.message || cause.name);
   return redact(String(cause));
+}
+
+function socketFailure(e: unknown, depth: number): string | undefined {
+  if (!(e instanceof Error) || depth > 5) return undefined;
+  const f = e as Error & { code?: unknown; address?: unknown; port?: unknown };
+  if (typeof f.code === 'string' && /^E[A-Z_]+$|^UND_ERR/.test(f.code)) {
+    const where = typeof f.address === 'string' ? ` ${f.address.includes(':') ? `[${f.address}]` : f.address}${typeof f.port === 'number' ? `:${f.port}` : ''}` : '';
+    if (where) return `${f.code}${where}`;
+    // An AggregateError carries the code and each attempt carries the address.
+    const inner = e instanceof AggregateError ? e.errors.map((x) => socketFailure(x, depth + 1)).find(Boolean) : undefined;
+    return inner ?? (f.message && !f.message.startsWith(f.code) ? `${f.code} ${f.message}` : f.message || f.code);
+  }
+  return socketFailure(e.cause, depth + 1) ?? (e instanceof AggregateError ? e.errors.map((x) => socketFailure(x, depth + 1)).find(Boolean) : undefined);
 }

@@ -42,8 +42,9 @@ export function createTransport(options: { fetch?: FetchLike; userAgent?: string
         });
       } catch (e) {
         const where = redact(`${req.url.origin}${req.url.pathname}`);
+        // The call loop names an abort (its deadline, or the caller's signal) by the signal's reason.
+        if (req.signal?.aborted) throw req.signal.reason;
         if (e instanceof TimeoutError) throw new WxTimeoutError(where, req.timeoutMs, req.endpoint);
-        if ((e as Error)?.name === 'AbortError') throw e;
         throw new WxNetworkError(where, e, req.endpoint);
       }
     },

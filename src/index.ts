@@ -7,6 +7,7 @@ export {
   WxHttpError,
   WxNetworkError,
   WxTimeoutError,
+  WxAbortError,
   WxValidationError,
   WxConfigError,
   WxStorageError,

@@ -4,14 +4,17 @@
 import { WxApiError, WxHttpError, WxNetworkError, WxTimeoutError } from './errors.js';
 
 export interface RetryOptions {
-  /** Extra attempts for idempotent endpoints (default 2). */
+  /**
+   * Extra attempts for idempotent endpoints (default 3: a read survives three transient failures
+   * in a row; the call's deadline still bounds the total). Non-idempotent calls get none.
+   */
   retries: number;
   /** First backoff in ms (default 200), doubled each time with jitter, capped by maxDelayMs. */
   baseDelayMs: number;
   maxDelayMs: number;
 }
 
-export const DEFAULT_RETRY: RetryOptions = { retries: 2, baseDelayMs: 200, maxDelayMs: 3_000 };
+export const DEFAULT_RETRY: RetryOptions = { retries: 3, baseDelayMs: 200, maxDelayMs: 3_000 };
 
 /** Transient failures: WeChat's "system busy", 5xx, 429, a dropped connection, a timeout. */
 export function isTransient(error: unknown): boolean {

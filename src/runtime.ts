@@ -23,6 +23,7 @@ export interface RuntimeConfig {
   baseUrl: string;
   hosts: Record<string, string>;
   timeoutMs: number;
+  deadlineMs: number;
   retry: RetryOptions;
   validation: ValidationMode;
   logger: Logger;
@@ -42,7 +43,7 @@ export interface RuntimeConfig {
 export type TicketType = 'jsapi' | 'wx_card';
 
 /** The connection and policy part of a RuntimeConfig, shared by every runtime a factory builds. */
-export type RuntimeSettings = Pick<RuntimeConfig, 'transport' | 'baseUrl' | 'hosts' | 'timeoutMs' | 'retry' | 'validation' | 'logger'>;
+export type RuntimeSettings = Pick<RuntimeConfig, 'transport' | 'baseUrl' | 'hosts' | 'timeoutMs' | 'deadlineMs' | 'retry' | 'validation' | 'logger'>;
 
 /** The options createClient and createComponent both take for their runtimes (all optional). */
 export interface RuntimeSettingsOptions {
@@ -52,7 +53,13 @@ export interface RuntimeSettingsOptions {
   hosts?: Record<string, string>;
   fetch?: FetchLike;
   transport?: Transport;
+  /** Per attempt, in ms (default 10 000). */
   timeoutMs?: number;
+  /**
+   * Everything one call does, token fetch and retries included, in ms (default 30 000): a hanging
+   * WeChat fails a call after this long, never after timeoutMs × attempts × token attempts.
+   */
+  deadlineMs?: number;
   retry?: Partial<RetryOptions>;
   /** Check responses against the catalog's schemas: off (default), warn, strict. */
   validation?: ValidationMode;
@@ -66,6 +73,7 @@ export function runtimeSettings(options: RuntimeSettingsOptions): RuntimeSetting
     baseUrl: options.baseUrl ?? 'https://api.weixin.qq.com',
     hosts: options.hosts ?? {},
     timeoutMs: options.timeoutMs ?? 10_000,
+    deadlineMs: options.deadlineMs ?? 30_000,
     retry: { ...DEFAULT_RETRY, ...options.retry },
     validation: options.validation ?? 'off',
     logger: options.logger ?? { warn: (m: string) => console.warn(m) },
@@ -77,6 +85,7 @@ export class Runtime {
   readonly appid: string;
   readonly transport: Transport;
   readonly timeoutMs: number;
+  readonly deadlineMs: number;
   readonly retry: RetryOptions;
   readonly validation: ValidationMode;
   readonly logger: Logger;
@@ -94,6 +103,7 @@ export class Runtime {
     this.appid = c.appid;
     this.transport = c.transport;
     this.timeoutMs = c.timeoutMs;
+    this.deadlineMs = c.deadlineMs;
     this.retry = c.retry;
     this.validation = c.validation;
     this.logger = c.logger;

@@ -31,7 +31,20 @@ export interface TokenManagerOptions {
    * token, so nobody else would hear of it; the next `get()` tries again.
    */
   onBackgroundError?: (error: unknown) => void;
+  /**
+   * Called when WeChat's answer was usable but odd (a token without a usable `expires_in`, kept
+   * for the documented lifetime instead). Never given a token.
+   */
+  onWarning?: (message: string) => void;
 }
+
+/**
+ * WeChat documents 7,200 s for every token and ticket it issues. A token that comes without a
+ * usable `expires_in` is kept that long: throwing it away would make every call fetch again, and
+ * each fetch retires the token every other holder is using. If it dies sooner, the 40001 / 42001
+ * it then causes replaces it once, as any stale token is replaced.
+ */
+export const DOCUMENTED_TOKEN_LIFETIME_S = 7_200;
 
 interface Stored {
   v: string;
@@ -41,7 +54,8 @@ interface Stored {
 
 export class TokenManager {
   readonly key: string;
-  #opts: Required<Omit<TokenManagerOptions, 'onRefresh' | 'onBackgroundError'>> & Pick<TokenManagerOptions, 'onRefresh' | 'onBackgroundError'>;
+  #opts: Required<Omit<TokenManagerOptions, 'onRefresh' | 'onBackgroundError' | 'onWarning'>> &
+    Pick<TokenManagerOptions, 'onRefresh' | 'onBackgroundError' | 'onWarning'>;
   #inflight: Promise<string> | undefined;
   #background: Promise<unknown> | undefined;
   /** The last record read, by its stored text: every API call reads the token, so parse once. */
@@ -131,21 +145,28 @@ export class TokenManager {
    * token from api_query_auth), in the same record every reader of this key expects.
    */
   async put(token: FetchedToken): Promise<void> {
-    // A token without a lifetime would be stored as never fresh, and every call would fetch again:
-    // refuse it instead (the message shows neither the token nor anything else secret).
-    if (typeof token?.value !== 'string' || !token.value || !(Number.isFinite(token.expiresIn) && token.expiresIn > 0)) {
-      const what = typeof token?.value === 'string' && token.value ? 'a token' : 'no token';
-      throw new WxValidationError('response', [`${this.key}: expected a token and a positive expires_in, got ${what} and expires_in ${String(token?.expiresIn)}`]);
-    }
-    const record: Stored = { v: token.value, e: this.#opts.now() + token.expiresIn * 1000 };
-    await this.#opts.storage.set(this.key, JSON.stringify(record), token.expiresIn * 1000);
+    const checked = this.#checked(token);
+    const record: Stored = { v: checked.value, e: this.#opts.now() + checked.expiresIn * 1000 };
+    await this.#opts.storage.set(this.key, JSON.stringify(record), checked.expiresIn * 1000);
   }
 
   async #fetchAndStore(): Promise<string> {
-    const token = await this.#opts.fetch();
+    const token = this.#checked(await this.#opts.fetch());
     await this.put(token);
     this.#opts.onRefresh?.(token);
     return token.value;
+  }
+
+  /** No token is an error; a token without a usable lifetime gets the documented one, with a warning. */
+  #checked(token: FetchedToken): FetchedToken {
+    if (typeof token?.value !== 'string' || !token.value) {
+      throw new WxValidationError('response', [`${this.key}: expected a token, got ${token?.value === undefined ? 'none' : typeof token.value}`]);
+    }
+    if (Number.isFinite(token.expiresIn) && token.expiresIn > 0) return token;
+    this.#opts.onWarning?.(
+      `[wxkit] ${this.key}: WeChat's answer has expires_in ${JSON.stringify(token.expiresIn) ?? 'undefined'}; keeping the token for the documented ${DOCUMENTED_TOKEN_LIFETIME_S} s`,
+    );
+    return { value: token.value, expiresIn: DOCUMENTED_TOKEN_LIFETIME_S };
   }
 
   /** Good enough to hand out: more than 30 s (or half the margin) left. */

@@ -46,8 +46,15 @@ export interface BinaryResult {
 
 /** Per-call options every generated function and `client.request` accept. */
 export interface CallOptions {
+  /** Aborting it rejects the call with WxAbortError. */
   signal?: AbortSignal;
+  /** Per attempt (default: the client's, 10 s). */
   timeoutMs?: number;
+  /**
+   * Bounds the whole call: waiting for a token, every attempt, replay and backoff (default: the
+   * client's, 30 s). Past it the call rejects with WxTimeoutError (`kind: 'deadline'`).
+   */
+  deadlineMs?: number;
   /** Overrides the client's validation mode for this call. */
   validation?: ValidationMode;
   /** Extra headers, e.g. for tracing. */

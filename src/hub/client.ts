@@ -7,7 +7,7 @@
 //   const client = createClient({ appType: 'official_account', appid, ...hubClientOptions(hub, appid) });
 import { isAppid } from '../appid.js';
 import type { TicketType } from '../client.js';
-import { WxConfigError, WxStorageError } from '../errors.js';
+import { describeCause, WxConfigError, WxStorageError } from '../errors.js';
 import type { FetchLike } from '../http.js';
 import type { TokenProvider } from '../runtime.js';
 
@@ -106,7 +106,7 @@ export function hubStorage(options: HubStorageOptions): HubStorage {
           await sleep(retryDelayMs * 2 ** attempt);
           continue;
         }
-        const reason = (e as Error)?.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : describe(e);
+        const reason = (e as Error)?.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : describeCause(e);
         throw new WxStorageError(`${what}: cannot reach the hub after ${attempt + 1} attempts: ${reason}`, name, e);
       }
       const text = await response.text().catch(() => '');
@@ -204,13 +204,6 @@ export function hubStorage(options: HubStorageOptions): HubStorage {
       );
     },
   };
-}
-
-function describe(e: unknown): string {
-  const cause = (e as { cause?: { code?: unknown; message?: unknown } })?.cause;
-  const code = typeof cause?.code === 'string' ? cause.code : undefined;
-  const message = e instanceof Error ? e.message : String(e);
-  return code ? `${code} (${message})` : message;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -152,6 +152,6 @@ describe('retries are semantic', () => {
     await expect(testClient().request({ path: '/cgi-bin/some/new_api', body: { a: 1 } })).rejects.toMatchObject({ errcode: -1 });
     expect(calls()).toBe(1);
     await expect(testClient().request({ path: '/cgi-bin/some/new_api', body: { a: 1 }, idempotent: true })).rejects.toMatchObject({ errcode: -1 });
-    expect(calls()).toBe(4);
+    expect(calls()).toBe(1 + 4); // the default: 3 retries after the first attempt
   });
 });

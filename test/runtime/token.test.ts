@@ -126,13 +126,29 @@ describe('TokenManager', () => {
     expect(await tm.expiresAt('someone else')).toBeUndefined();
   });
 
-  it('a fetched token without a usable lifetime is refused, not stored as never fresh', async () => {
+  it('a fetched token without a usable lifetime is kept for the documented 7,200 s, with a warning, not refetched per call', async () => {
     const storage = memoryStorage();
-    const tm = new TokenManager({ key: 'wxkit:wx1:access_token', storage, fetch: async () => ({ value: 'SECRET_TOKEN', expiresIn: undefined as unknown as number }) });
+    const warnings: string[] = [];
+    let fetches = 0;
+    const tm = new TokenManager({
+      key: 'wxkit:wx1:access_token',
+      storage,
+      fetch: async () => ({ value: `SECRET_TOKEN_${++fetches}`, expiresIn: undefined as unknown as number }),
+      onWarning: (m) => warnings.push(m),
+    });
+    for (let i = 0; i < 50; i++) expect(await tm.get()).toBe('SECRET_TOKEN_1');
+    expect(fetches).toBe(1);
+    expect(warnings).toEqual(['[wxkit] wxkit:wx1:access_token: WeChat\'s answer has expires_in undefined; keeping the token for the documented 7200 s']);
+    const expiresAt = await tm.expiresAt('SECRET_TOKEN_1');
+    expect(expiresAt! - Date.now()).toBeGreaterThan(7_190_000);
+  });
+
+  it('an answer without a token is refused, naming the key and nothing secret', async () => {
+    const storage = memoryStorage();
+    const tm = new TokenManager({ key: 'wxkit:wx1:access_token', storage, fetch: async () => ({ value: '', expiresIn: 7200 }) });
     const e = await tm.get().catch((x: unknown) => x);
     expect(e).toMatchObject({ name: 'WxValidationError', where: 'response' });
-    expect((e as Error).message).toContain('wxkit:wx1:access_token: expected a token and a positive expires_in, got a token and expires_in undefined');
-    expect((e as Error).message).not.toContain('SECRET_TOKEN');
+    expect((e as Error).message).toContain('wxkit:wx1:access_token: expected a token');
     expect(await storage.get('wxkit:wx1:access_token')).toBeUndefined();
   });
 
