@@ -4,15 +4,15 @@
 //   method (405) → query parameters (400) → plaintext policy (403) → timestamp window (403)
 //   → plaintext signature (401) → body size (413) → body UTF-8 / XML / JSON shape (400)
 //   → msg_signature (401) → AES (400) → receiveId (403) → message parse (400)
-//   → dedupe (200 "success") → onMessage.
+//   → dedupe (200 "success"; 503 when the seen-set is full) → onMessage.
 // Refusals are not reported to onError: anyone can send them, and they must not flood the logs.
 // Once a push is authentic, failures in user code are reported and acknowledged with 200 "success":
 // WeChat would otherwise retry a push that fails the same way every time. Deliveries are marked
 // seen before onMessage runs, so delivery is at most once.
 
-import { WxConfigError, WxError } from '../errors.js';
+import { WxConfigError, WxError, WxStorageError } from '../errors.js';
 import { createCrypto, sha1Signature, verifySignature } from './crypto.js';
-import { dedupeKey, memorySeenStore, type SeenStore } from './dedupe.js';
+import { dedupeKey, memorySeenStore, type SeenResult, type SeenStore } from './dedupe.js';
 import { readEnvelope } from './envelope.js';
 import { describeError, refusalFor, success, textResponse } from './http.js';
 import { parseMessageWithFormat, type PushFormat } from './message.js';
@@ -49,9 +49,17 @@ export interface MessageHandlerOptions {
   /** Defaults to one console.error line (error name and message; never the body or secrets). */
   onError?: (error: unknown, ctx: ErrorContext) => void | Promise<void>;
   maxBodyBytes?: number;
+  /** Accepted clock difference either way, in seconds (default 300). Must be finite. */
   timestampWindowSeconds?: number;
-  /** Defaults to an in-memory store; `false` turns de-duplication off. */
+  /**
+   * Defaults to an in-memory store on the handler's clock; `false` turns de-duplication off. A
+   * store that answers `'full'` gets the push refused with 503 (WeChat retries it later).
+   */
   dedupe?: SeenStore | false;
+  /**
+   * How long a push is remembered. Default and minimum: 2 × timestampWindowSeconds + 60, so no
+   * copy of it is accepted again while its timestamp still passes the window check.
+   */
   dedupeTtlSeconds?: number;
   /**
    * Accept unencrypted POSTs. Defaults to true only when no encodingAESKey is set: a plaintext push
@@ -73,14 +81,24 @@ export function createMessageHandler(options: MessageHandlerOptions): MessageHan
   if (typeof onMessage !== 'function') throw new WxConfigError('createMessageHandler: onMessage must be a function');
   const maxBodyBytes = options.maxBodyBytes ?? MiB;
   const windowSeconds = options.timestampWindowSeconds ?? 300;
-  const ttl = options.dedupeTtlSeconds ?? 60;
   if (!(Number.isInteger(maxBodyBytes) && maxBodyBytes > 0)) throw new WxConfigError('maxBodyBytes must be a positive integer');
-  if (!(windowSeconds >= 0)) throw new WxConfigError('timestampWindowSeconds must be >= 0');
+  // An unbounded window would need an unbounded seen-set to keep replays out.
+  if (!(Number.isFinite(windowSeconds) && windowSeconds >= 0)) throw new WxConfigError('timestampWindowSeconds must be a finite number >= 0');
+  // A request is accepted while |now - timestamp| <= window. First seen when its timestamp is a
+  // full window ahead of our clock, it stays acceptable for 2 × window; WeChat's retries (about
+  // 15 s apart in all, each with its own timestamp) and network delay fit in the 60 s added.
+  const minTtl = 2 * windowSeconds + 60;
+  const ttl = options.dedupeTtlSeconds ?? minTtl;
+  if (options.dedupe !== false && !(Number.isFinite(ttl) && ttl >= minTtl)) {
+    throw new WxConfigError(
+      `dedupeTtlSeconds must be a finite number >= ${minTtl} (2 × timestampWindowSeconds + 60): a shorter memory lets a replayed push run onMessage again`,
+    );
+  }
   const crypto =
     options.encodingAESKey === undefined ? undefined : createCrypto({ token, encodingAESKey: options.encodingAESKey, receiveId: appid });
-  const store = options.dedupe === false ? undefined : (options.dedupe ?? memorySeenStore());
-  const allowPlaintext = options.allowPlaintext ?? crypto === undefined;
   const now = options.now ?? Date.now;
+  const store = options.dedupe === false ? undefined : (options.dedupe ?? memorySeenStore({ now }));
+  const allowPlaintext = options.allowPlaintext ?? crypto === undefined;
   const onError = options.onError ?? defaultOnError;
 
   const report = (error: unknown, ctx: ErrorContext): void => {
@@ -144,14 +162,22 @@ export function createMessageHandler(options: MessageHandlerOptions): MessageHan
     const { message, format } = parsed;
     const key = dedupeKey(message, plaintext);
     if (store) {
-      let duplicate = false;
+      let seen: SeenResult = false;
       try {
-        duplicate = await store.seen(key, ttl);
+        seen = await store.seen(key, ttl);
       } catch (error) {
         // Fail open: processing a retry twice beats dropping a message because the store is down.
         report(error, { stage: 'dedupe', request, message });
       }
-      if (duplicate) return success();
+      if (seen === 'full') {
+        // Unmarked, the push could be handled again by a replay or retry: do not handle it now.
+        // A 5xx makes WeChat push it again later, when expired keys have made room.
+        report(new WxStorageError('full of unexpired keys; the push was refused with 503 and not handled', 'callback seen store'), {
+          stage: 'dedupe', request, message,
+        });
+        return textResponse(503, 'busy; push again later');
+      }
+      if (seen) return success();
     }
 
     const ctx: MessageContext = { request, mode, format, openid: query.get('openid') ?? undefined, dedupeKey: key };

@@ -33,7 +33,7 @@ export { createMessageHandler } from './handler.js';
 export type { ErrorContext, HandlerResult, MessageContext, MessageHandler, MessageHandlerOptions } from './handler.js';
 
 export { memorySeenStore } from './dedupe.js';
-export type { MemorySeenStoreOptions, SeenStore } from './dedupe.js';
+export type { MemorySeenStoreOptions, SeenResult, SeenStore } from './dedupe.js';
 
 export { toExpressMiddleware, toNodeHandler } from './node.js';
 export type { AdapterOptions, ConnectNext } from './node.js';

@@ -90,7 +90,13 @@ export function redisStorage(options: RedisStorageOptions): RedisStorage {
 
 /** Callback de-duplication across instances (`SeenStore` of `wxkit/server`). */
 export interface RedisSeenStore {
-  /** True if `key` was already marked and has not expired; otherwise marks it for `ttlSeconds` and returns false (SET NX EX, atomic). */
+  /**
+   * True if `key` was already marked and has not expired; otherwise marks it for `ttlSeconds`
+   * (rounded up, never shortened) and returns false (SET NX EX, atomic). The handler passes its
+   * retention, 2 × timestampWindowSeconds + 60 s by default. Redis expires keys itself, so this
+   * store never answers `'full'`; run it with `maxmemory-policy noeviction`, since an evicting
+   * policy could drop a live key and let a replay through.
+   */
   seen(key: string, ttlSeconds: number): Promise<boolean>;
   /** Closes the connection if this store opened it. */
   close(): Promise<void>;
