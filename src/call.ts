@@ -2,12 +2,11 @@
 // request from the descriptor, add the credential, send, turn errcodes into errors, replay once
 // after a token error, retry transient failures of idempotent endpoints, validate if asked, and
 // stop everything at the call's deadline.
-import { TOKEN_ERRCODES } from './errcodes.js';
-import { credentialValues, redact, WxAbortError, WxApiError, WxConfigError, WxTimeoutError, WxValidationError } from './errors.js';
+import { credentialValues, redact, WxAbortError, WxConfigError, WxTimeoutError, WxValidationError } from './errors.js';
 import type { HttpRequest } from './http.js';
 import { WxPromise, type ResponseInfo, type WithResponse } from './promise.js';
-import { buildRequest, readUploads, type BuiltRequest } from './request.js';
-import { readResponse } from './response.js';
+import { encodeRequest, readUploads } from './protocols/encode.js';
+import type { Protocol, WireRequest } from './protocols/types.js';
 import { backoff, shouldRetry } from './retry.js';
 import type { Runtime } from './runtime.js';
 import type { CallOptions, EndpointDescriptor } from './types.js';
@@ -33,43 +32,46 @@ export async function execute<R>(
   const missing = (d.required ?? []).filter((k) => params[k] === undefined || params[k] === null);
   if (missing.length) throw new WxValidationError('request', missing.map((k) => `${k}: required`), d.id);
 
-  const base = buildRequest(rt, d, d.form ? await readUploads(d, params) : params);
+  const protocol = rt.protocol(d.protocol);
+  if (d.deprecated) warnDeprecated(rt, d);
+  const wire = encodeRequest(d, d.form ? await readUploads(d, params) : params, rt.baseFor(d.host));
+  if (options.headers) Object.assign(wire.headers, options.headers);
   const bound = new Deadline(options.deadlineMs ?? rt.deadlineMs, options.signal);
   try {
-    return await attempts<R>(rt, d, base, options, bound);
+    return await attempts<R>(rt, d, protocol, wire, options, bound);
   } catch (error) {
-    throw bound.explain(error, base.url, d.id);
+    throw bound.explain(error, wire.url, d.id);
   } finally {
     bound.clear();
   }
 }
 
-async function attempts<R>(rt: Runtime, d: EndpointDescriptor, base: BuiltRequest, options: CallOptions, bound: Deadline): Promise<WithResponse<R>> {
+async function attempts<R>(rt: Runtime, d: EndpointDescriptor, protocol: Protocol, wire: WireRequest, options: CallOptions, bound: Deadline): Promise<WithResponse<R>> {
   let replayed = false;
   for (let attempt = 1; ; attempt++) {
     if (bound.signal.aborted) throw bound.signal.reason;
     // Getting the credential is not retried here: a token fetch is a call of its own with its own
-    // retries, and retrying it again per API attempt would multiply the two budgets.
-    const credential = await bound.race(rt.addCredential(d.auth, base.url));
+    // retries, and retrying it again per API attempt would multiply the two budgets. Schemes
+    // overwrite what they set, so the same request can be authenticated again for a replay.
+    const credential = await bound.race(rt.authenticate(d.auth, wire));
     try {
       const req: HttpRequest = {
-        method: d.method,
-        url: base.url,
-        body: base.body,
-        headers: options.headers,
+        method: wire.method,
+        url: wire.url,
+        body: wire.body,
+        headers: wire.headers,
         timeoutMs: options.timeoutMs ?? rt.timeoutMs,
         signal: bound.signal,
         endpoint: d.id,
       };
       const response = await rt.transport.send(req);
-      const data = (await readResponse(response, d, base.url, credentialValues(base.url))) as R;
+      const data = (await protocol.decode(response, d, wire, credentialValues(wire.url))) as R;
       if ((options.validation ?? rt.validation) !== 'off') await validate(rt, d, data, options);
-      return { data, response: responseInfo(response, base.url, attempt) };
+      return { data, response: responseInfo(response, wire.url, attempt) };
     } catch (error) {
       if (bound.signal.aborted) throw error;
       if (
-        error instanceof WxApiError &&
-        TOKEN_ERRCODES.has(error.errcode) &&
+        protocol.isTokenError(error) &&
         credential !== undefined &&
         !replayed &&
         rt.canReplay(d.auth)
@@ -106,9 +108,18 @@ function responseInfo(response: Response, url: URL, attempts: number): ResponseI
   };
 }
 
+const warned = new WeakSet<EndpointDescriptor>();
+
+/** Once per endpoint and process: a deprecated endpoint still works, and its callers should hear of it. */
+function warnDeprecated(rt: Runtime, d: EndpointDescriptor): void {
+  if (warned.has(d)) return;
+  warned.add(d);
+  rt.logger.warn(`[wxkit] ${d.id} is deprecated: ${d.deprecated}`);
+}
+
 async function validate(rt: Runtime, d: EndpointDescriptor, data: unknown, options: CallOptions): Promise<void> {
   const mode = options.validation ?? rt.validation;
-  if (mode === 'off' || !d.schema || d.response) return;
+  if (mode === 'off' || !d.schema || (d.response && d.response !== 'xml')) return;
   const schema = await d.schema();
   const result = schema.safeParse(data);
   if (result.success) return;

@@ -1,16 +1,23 @@
 // The only file that knows about ky. It sends one request and maps transport failures onto
 // wxkit's errors; errcodes, retries and tokens are decided by the caller (src/call.ts).
 import ky, { TimeoutError } from 'ky';
+import type { HttpMethod } from './core/enums.js';
 import { redact, WxNetworkError, WxTimeoutError } from './errors.js';
 
 /** Any fetch-compatible function: global fetch (default), undici's, or a test double. */
 export type FetchLike = (input: Request | URL | string, init?: RequestInit) => Promise<Response>;
 
 export interface HttpRequest {
-  method: 'GET' | 'POST';
+  method: HttpMethod;
   url: URL;
-  body?: string | FormData;
+  /** Encoded by the protocol, which also set the content type in `headers`. */
+  body?: string | FormData | Uint8Array;
   headers?: Record<string, string>;
+  /**
+   * Per-request connection settings: an `https.Agent` (client certificates for Pay v2) for the
+   * Node transport, an undici `Dispatcher` for the fetch transport.
+   */
+  agent?: unknown;
   timeoutMs: number;
   signal?: AbortSignal;
   /** For error messages. */
@@ -30,15 +37,14 @@ export function createTransport(options: { fetch?: FetchLike; userAgent?: string
   });
   return {
     async send(req) {
-      const headers: Record<string, string> = { ...req.headers };
-      if (typeof req.body === 'string') headers['content-type'] = 'application/json; charset=utf-8';
       try {
         return await client(req.url, {
           method: req.method,
-          headers,
-          body: req.body,
+          headers: req.headers,
+          body: req.body as BodyInit | undefined,
           timeout: req.timeoutMs,
           signal: req.signal,
+          ...(req.agent ? ({ dispatcher: req.agent } as RequestInit) : {}),
         });
       } catch (e) {
         const where = redact(`${req.url.origin}${req.url.pathname}`);

@@ -1,10 +1,14 @@
 // What a client carries into every call: where to send, how to authenticate, and the policies
 // (timeout, retries, validation). Credentials sit in closures, not properties, so logging a
 // client or an error never prints an appsecret.
+import { appsecretInQuery, tokenInQuery, type Authenticator } from './auth/schemes.js';
+import type { AuthScheme, ProtocolName } from './core/enums.js';
 import { WxConfigError } from './errors.js';
 import { createTransport, type FetchLike, type Transport } from './http.js';
+import type { Protocol, WireRequest } from './protocols/types.js';
+import { wechatProtocol } from './protocols/wechat.js';
 import { DEFAULT_RETRY, type RetryOptions } from './retry.js';
-import type { AppType, AuthKind, ValidationMode } from './types.js';
+import type { AppType, ValidationMode } from './types.js';
 
 /** Anything that hands out a token and can be told one failed: TokenManager, a hub, a component. */
 export interface TokenProvider {
@@ -38,6 +42,10 @@ export interface RuntimeConfig {
   secret?: () => string | undefined;
   /** JS-SDK and card tickets; absent for runtimes that have none (the component's own). */
   tickets?: (type: TicketType) => TokenProvider;
+  /** Further auth schemes (WeCom suite and provider tokens, webhook keys, Pay signatures). */
+  auth?: Partial<Record<AuthScheme, Authenticator>>;
+  /** Protocols besides the built-in `wechat` one (Pay's), registered by the clients that use them. */
+  protocols?: Partial<Record<ProtocolName, Protocol>>;
 }
 
 export type TicketType = 'jsapi' | 'wx_card';
@@ -94,8 +102,9 @@ export class Runtime {
   #baseUrl: string;
   #hosts: Record<string, string>;
   #explicitBase: boolean;
-  #tokens: Partial<Record<AuthKind, TokenProvider>>;
-  #secret: () => string | undefined;
+  #tokens: { access_token?: TokenProvider; component_access_token?: TokenProvider };
+  #auth: Partial<Record<AuthScheme, Authenticator>>;
+  #protocols: Partial<Record<ProtocolName, Protocol>>;
   #tickets: ((type: TicketType) => TokenProvider) | undefined;
 
   constructor(c: RuntimeConfig) {
@@ -112,7 +121,13 @@ export class Runtime {
     this.#explicitBase = this.#baseUrl !== 'https://api.weixin.qq.com';
     this.#hosts = c.hosts;
     this.#tokens = { access_token: c.accessToken, component_access_token: c.componentAccessToken };
-    this.#secret = c.secret ?? (() => undefined);
+    this.#auth = {
+      ...(c.accessToken ? { access_token: tokenInQuery('access_token', c.accessToken) } : {}),
+      ...(c.componentAccessToken ? { component_access_token: tokenInQuery('component_access_token', c.componentAccessToken) } : {}),
+      appsecret: appsecretInQuery(c.appid, c.secret ?? (() => undefined)),
+      ...c.auth,
+    };
+    this.#protocols = { wechat: wechatProtocol, ...c.protocols };
     this.#tickets = c.tickets;
   }
 
@@ -125,29 +140,30 @@ export class Runtime {
     return this.#hosts[host] ?? (this.#explicitBase ? this.#baseUrl : `https://${host}`);
   }
 
-  /** Adds the credential the endpoint needs to `url`; returns the token used, if any. */
-  async addCredential(auth: AuthKind, url: URL): Promise<string | undefined> {
-    if (auth === 'none' || auth === 'component_appsecret') return undefined;
-    if (auth === 'appsecret') {
-      const secret = this.#secret();
-      if (!secret) throw new WxConfigError(`this endpoint needs the appsecret, and client ${this.appid} has none`);
-      url.searchParams.set('appid', this.appid);
-      url.searchParams.set('secret', secret);
-      return undefined;
-    }
-    const provider = this.#tokens[auth];
-    if (!provider) throw new WxConfigError(`client ${this.appid} cannot provide a ${auth}`);
-    const token = await provider.get();
-    url.searchParams.set(auth, token);
-    return token;
+  /**
+   * Adds the credential the endpoint's scheme needs to the final request; returns the token used
+   * when the scheme can replace a refused one.
+   */
+  async authenticate(scheme: AuthScheme, req: WireRequest): Promise<string | undefined> {
+    // component_appsecret: the component token endpoint carries its credentials in its own body.
+    if (scheme === 'none' || scheme === 'component_appsecret') return undefined;
+    const auth = this.#auth[scheme];
+    if (!auth) throw new WxConfigError(`client ${this.appid} cannot provide a ${scheme}`);
+    return auth.apply(req);
   }
 
-  canReplay(auth: AuthKind): boolean {
-    return this.#tokens[auth] !== undefined;
+  canReplay(scheme: AuthScheme): boolean {
+    return this.#auth[scheme]?.invalidate !== undefined;
   }
 
-  async invalidateCredential(auth: AuthKind, stale: string): Promise<void> {
-    await this.#tokens[auth]?.invalidate(stale);
+  async invalidateCredential(scheme: AuthScheme, stale: string): Promise<void> {
+    await this.#auth[scheme]?.invalidate?.(stale);
+  }
+
+  protocol(name: ProtocolName | undefined): Protocol {
+    const protocol = this.#protocols[name ?? 'wechat'];
+    if (!protocol) throw new WxConfigError(`client ${this.appid} does not speak the ${name} protocol (use the client made for it)`);
+    return protocol;
   }
 
   tokenProvider(auth: 'access_token' | 'component_access_token'): TokenProvider | undefined {

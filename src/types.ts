@@ -1,8 +1,11 @@
-// Shapes shared by the generated modules and the runtime.
+// Shapes shared by the generated modules and the runtime. The enumerations come from one place,
+// src/core/enums.ts, which the generator validates the catalog against.
+import type { AuthScheme, HttpMethod, ProtocolName, RequestEncoding, ResponseKind } from './core/enums.js';
 
-export type AppType = 'official_account' | 'mini_program' | 'component';
-export type AuthKind = 'access_token' | 'component_access_token' | 'appsecret' | 'component_appsecret' | 'none';
-export type ValidationMode = 'off' | 'warn' | 'strict';
+export type { AppType, AuthScheme, HttpMethod, ProtocolName, RequestEncoding, ResponseKind, ValidationMode } from './core/enums.js';
+import type { AppType, ValidationMode } from './core/enums.js';
+/** @deprecated the name of `AuthScheme` before the catalog had schemes other than tokens. */
+export type AuthKind = AuthScheme;
 
 /** Anything with a zod-like `safeParse`; the runtime never imports zod itself. */
 export interface SchemaLike {
@@ -13,18 +16,32 @@ export interface SchemaLike {
 export interface EndpointDescriptor {
   /** `Namespace.method`, as written in the catalog. */
   readonly id: string;
-  readonly method: 'GET' | 'POST';
+  readonly method: HttpMethod;
   /** Only for hosts other than api.weixin.qq.com. */
   readonly host?: string;
+  /** May hold `{name}` placeholders, filled from `pathParams`. */
   readonly path: string;
-  readonly auth: AuthKind;
+  readonly auth: AuthScheme;
   readonly appTypes: readonly AppType[];
   readonly idempotent: boolean;
+  /** `wechat` when absent. */
+  readonly protocol?: ProtocolName;
+  /** Body encoding; json when absent, multipart when `form` is set. */
+  readonly encoding?: Exclude<RequestEncoding, 'multipart'>;
   /** json when absent. */
-  readonly response?: 'binary' | 'text';
+  readonly response?: Exclude<ResponseKind, 'json'>;
+  readonly pathParams?: readonly string[];
   readonly query?: readonly string[];
+  /** Parameters sent as HTTP headers, by header name. */
+  readonly headers?: readonly string[];
   readonly body?: readonly string[];
   readonly form?: readonly string[];
+  /** Fixed values the catalog sends (`grant_type`); callers never pass them. */
+  readonly consts?: Readonly<Record<string, string | number | boolean>>;
+  /** Fields the protocol encrypts before sending (Pay's sensitive fields). */
+  readonly sensitive?: readonly string[];
+  /** Why, and what replaces it; the runtime warns once per process. */
+  readonly deprecated?: string;
   /** Form fields that must be files. */
   readonly files?: readonly string[];
   readonly required?: readonly string[];

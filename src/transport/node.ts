@@ -45,7 +45,9 @@ export function nodeTransport(options: NodeTransportOptions = {}): Transport {
       let body: Buffer | undefined;
       if (typeof req.body === 'string') {
         body = Buffer.from(req.body);
-        headers['content-type'] = 'application/json; charset=utf-8';
+        headers['content-type'] ??= 'application/json; charset=utf-8';
+      } else if (req.body instanceof Uint8Array) {
+        body = Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength);
       } else if (req.body !== undefined) {
         // Let the platform write the multipart bytes and boundary, exactly as fetch would send them.
         const encoded = new Response(req.body);
@@ -53,8 +55,9 @@ export function nodeTransport(options: NodeTransportOptions = {}): Transport {
         body = Buffer.from(await encoded.arrayBuffer());
       }
       if (body !== undefined) headers['content-length'] = body.length;
-      else if (req.method === 'POST') headers['content-length'] = 0;
-      const agent = secure ? (httpsAgent ??= new https.Agent(agentOptions)) : (httpAgent ??= new http.Agent(agentOptions));
+      else if (req.method !== 'GET' && req.method !== 'DELETE') headers['content-length'] = 0;
+      const agent =
+        (req.agent as http.Agent | undefined) ?? (secure ? (httpsAgent ??= new https.Agent(agentOptions)) : (httpAgent ??= new http.Agent(agentOptions)));
       return request(secure ? https : http, agent, req, headers, body);
     },
   };

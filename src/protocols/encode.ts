@@ -1,18 +1,16 @@
-// Splits the caller's single parameter object into query, JSON body and multipart form, as the
-// descriptor says. Keys the catalog does not know yet still reach WeChat (body for POST, query
-// for GET), because WeChat adds parameters faster than any catalog follows.
-import { WxValidationError } from './errors.js';
-import type { Runtime } from './runtime.js';
-import type { EndpointDescriptor, UploadInput } from './types.js';
-
-export interface BuiltRequest {
-  /** Credentials are set on it per attempt (`searchParams.set` replaces a previous token). */
-  url: URL;
-  body?: string | FormData;
-}
+// Splits the caller's single parameter object into path, query, headers and body as the descriptor
+// says, and encodes the body (JSON, urlencoded form, multipart, XML). Keys the catalog does not know
+// yet still reach the server (body for methods with one, query otherwise), because WeChat adds
+// parameters faster than any catalog follows. Shared by every protocol.
+import { WxValidationError } from '../errors.js';
+import { buildXml, type XmlBuildObject } from '../server/xml-build.js';
+import type { EndpointDescriptor, UploadInput } from '../types.js';
+import type { WireRequest } from './types.js';
 
 interface Placement {
+  path: ReadonlySet<string>;
   query: ReadonlySet<string>;
+  headers: ReadonlySet<string>;
   form: ReadonlySet<string>;
 }
 
@@ -22,32 +20,79 @@ const placements = new WeakMap<EndpointDescriptor, Placement>();
 function placementOf(d: EndpointDescriptor): Placement {
   let p = placements.get(d);
   if (!p) {
-    p = { query: new Set(d.query ?? []), form: new Set(d.form ?? []) };
+    p = { path: new Set(d.pathParams ?? []), query: new Set(d.query ?? []), headers: new Set(d.headers ?? []), form: new Set(d.form ?? []) };
     placements.set(d, p);
   }
   return p;
 }
 
-export function buildRequest(rt: Runtime, d: EndpointDescriptor, params: Record<string, unknown>): BuiltRequest {
-  const url = new URL(d.path, rt.baseFor(d.host));
-  const { query: queryKeys, form: formKeys } = placementOf(d);
-  const body: Record<string, unknown> = {};
+const NO_BODY: ReadonlySet<string> = new Set(['GET', 'DELETE']);
+
+export function encodeRequest(d: EndpointDescriptor, params: Record<string, unknown>, base: string): WireRequest {
+  const { path: pathKeys, query: queryKeys, headers: headerKeys, form: formKeys } = placementOf(d);
+  const all = d.consts ? { ...params, ...d.consts } : params;
+  const url = new URL(pathKeys.size ? fillPath(d, all) : d.path, base);
+  const headers: Record<string, string> = {};
+  const fields: Record<string, unknown> = {};
+  const hasBody = !NO_BODY.has(d.method);
   let form: FormData | undefined;
 
-  for (const [key, value] of Object.entries(params)) {
-    if (value === undefined) continue;
-    if (queryKeys.has(key) || (d.method === 'GET' && !formKeys.has(key))) {
+  for (const key in all) {
+    const value = all[key];
+    if (value === undefined || pathKeys.has(key)) continue;
+    if (headerKeys.has(key)) headers[key] = String(value);
+    else if (queryKeys.has(key) || (!hasBody && !formKeys.has(key))) {
       url.searchParams.set(key, typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value));
     } else if (formKeys.has(key)) {
       form ??= new FormData();
       appendFormField(form, key, value, d.id, d.files?.includes(key) ?? false);
     } else {
-      body[key] = value;
+      fields[key] = value;
     }
   }
-  if (d.method === 'GET') return { url };
-  if (d.form) return { url, body: form ?? new FormData() };
-  return { url, body: JSON.stringify(body) };
+  const encoding = d.form ? 'multipart' : (d.encoding ?? 'json');
+  const req: WireRequest = { method: d.method, url, headers, encoding };
+  if (!hasBody) return req;
+  if (encoding === 'multipart') {
+    req.body = form ?? new FormData();
+    return req;
+  }
+  req.fields = fields;
+  encodeBody(req);
+  return req;
+}
+
+/** (Re-)encodes `req.fields` into `req.body` by the request's encoding and sets its content type. */
+export function encodeBody(req: WireRequest): void {
+  const fields = req.fields ?? {};
+  switch (req.encoding) {
+    case 'json':
+      req.body = JSON.stringify(fields);
+      req.headers['content-type'] ??= 'application/json; charset=utf-8';
+      return;
+    case 'form': {
+      const form = new URLSearchParams();
+      for (const [k, v] of Object.entries(fields)) if (v !== undefined) form.set(k, typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v));
+      req.body = form.toString();
+      req.headers['content-type'] ??= 'application/x-www-form-urlencoded';
+      return;
+    }
+    case 'xml':
+      req.body = buildXml(fields as XmlBuildObject);
+      req.headers['content-type'] ??= 'text/xml; charset=utf-8';
+      return;
+    case 'multipart':
+      return;
+  }
+}
+
+function fillPath(d: EndpointDescriptor, params: Record<string, unknown>): string {
+  return d.path.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined || value === null || value === '') throw new WxValidationError('request', [`${name}: required (path parameter)`], d.id);
+    // Encoded whole: a `/` or `..` in an id must not change which resource is addressed.
+    return encodeURIComponent(String(value));
+  });
 }
 
 function appendFormField(form: FormData, key: string, value: unknown, endpoint: string, mustBeFile: boolean): void {

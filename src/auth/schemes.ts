@@ -1,0 +1,49 @@
+// Authenticators: each auth scheme of the catalog is one of these on the runtime. It sees the final
+// request, so a scheme can set a query parameter (tokens, the webhook key, appid + secret), add
+// body fields, or sign method, URL and body into a header (Pay).
+import { WxConfigError } from '../errors.js';
+import type { WireRequest } from '../protocols/types.js';
+import type { TokenProvider } from '../runtime.js';
+
+export interface Authenticator {
+  /** Adds the credential to `req`. Returns the token it used when a refused token can be replaced. */
+  apply(req: WireRequest): Promise<string | undefined>;
+  /** The token returned by `apply` was refused: forget exactly that one. Present on replayable schemes. */
+  invalidate?(stale: string): Promise<void>;
+}
+
+/** A cached token sent as `?<name>=<token>`, replaced once when the server refuses it. */
+export function tokenInQuery(name: string, provider: TokenProvider): Authenticator {
+  return {
+    async apply(req) {
+      const token = await provider.get();
+      req.url.searchParams.set(name, token);
+      return token;
+    },
+    invalidate: (stale) => provider.invalidate(stale),
+  };
+}
+
+/** `?appid=&secret=` for the few endpoints that take the app's own secret (jscode2session, OAuth). */
+export function appsecretInQuery(appid: string, secret: () => string | undefined, param = 'secret'): Authenticator {
+  return {
+    async apply(req) {
+      const value = secret();
+      if (!value) throw new WxConfigError(`this endpoint needs the app secret, and client ${appid} has none`);
+      req.url.searchParams.set('appid', appid);
+      req.url.searchParams.set(param, value);
+      return undefined;
+    },
+  };
+}
+
+/** A fixed key in the query: WeCom's group-robot webhooks (`/cgi-bin/webhook/send?key=…`). */
+export function keyInQuery(key: string, param = 'key'): Authenticator {
+  if (typeof key !== 'string' || !key) throw new WxConfigError('a webhook key is required');
+  return {
+    async apply(req) {
+      req.url.searchParams.set(param, key);
+      return undefined;
+    },
+  };
+}

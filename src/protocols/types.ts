@@ -1,0 +1,29 @@
+// What a protocol is to the call loop. The loop (src/call.ts) owns replay, retries, the deadline and
+// validation for every endpoint; a protocol only knows its wire: how an answer becomes data or a
+// typed error, and which errors mean "the token was refused".
+import type { EndpointDescriptor } from '../types.js';
+import type { HttpMethod, RequestEncoding } from '../core/enums.js';
+
+/**
+ * The request as it will be sent. Authentication sees and may change all of it: token schemes set a
+ * query parameter, Pay v2 adds fields and a `sign` (then re-encodes), Pay v3 signs method, URL and
+ * the final body into a header.
+ */
+export interface WireRequest {
+  method: HttpMethod;
+  url: URL;
+  headers: Record<string, string>;
+  /** The encoded body: JSON or XML text, urlencoded text, or multipart. */
+  body?: string | FormData;
+  /** The body before encoding, for schemes that sign fields (Pay v2); `encodeBody` re-encodes it. */
+  fields?: Record<string, unknown>;
+  encoding: RequestEncoding;
+}
+
+export interface Protocol {
+  readonly name: string;
+  /** The answer as data, or a typed wxkit error. `secrets`: credential values the request carried. */
+  decode(response: Response, d: EndpointDescriptor, req: WireRequest, secrets: readonly string[]): Promise<unknown>;
+  /** True when `error` means the credential was refused and one replay with a fresh one may fix it. */
+  isTokenError(error: unknown): boolean;
+}
