@@ -105,6 +105,7 @@ async function hub(args: string[], io: CliIo): Promise<number> {
     storage,
     baseUrl: config.baseUrl,
     refresh: config.refresh.enabled ? { marginSeconds: config.refresh.marginSeconds, retrySeconds: config.refresh.retrySeconds } : false,
+    forcedRefreshIntervalSeconds: config.refresh.forcedIntervalSeconds,
     logger,
   });
   let server;

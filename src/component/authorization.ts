@@ -61,6 +61,8 @@ export function createAuthorization(ctx: ComponentContext, client: Client<'compo
     const appid = auth.authorizer_appid;
     const existing = await store.getRecord(appid);
     await store.putRefreshToken(appid, auth.authorizer_refresh_token);
+    // Authorized again: whatever showed it revoked before no longer holds.
+    await store.clearRevoked(appid);
     // The first token comes with the authorization: keep it, so the first call does not fetch again.
     const tokens = authorizers.authorizerToken(appid);
     if (tokens instanceof TokenManager) await tokens.put({ value: auth.authorizer_access_token, expiresIn: auth.expires_in });
@@ -107,8 +109,17 @@ export function createAuthorization(ctx: ComponentContext, client: Client<'compo
     exchange,
     async refreshAuthorizerInfo(appid) {
       checkAppid(componentAppid, appid);
+      const refused = await authorizers.refusal(appid, Platform.getAuthorizerInfo.endpoint.id);
+      if (refused) throw refused;
       const existing = await store.getRecord(appid);
-      const info = await readInfo(appid);
+      let info: Record<string, unknown>;
+      try {
+        info = await readInfo(appid);
+      } catch (error) {
+        // 61003: the account has not authorized this component (any more).
+        if (error instanceof WxApiError && error.errcode === 61003) throw await authorizers.revoke(appid, error);
+        throw error;
+      }
       const t = now();
       const record = withInfo(existing ?? { componentAppid, authorizerAppid: appid, funcInfo: [], authorizedAt: t, updatedAt: t }, info);
       await store.putRecord(record);

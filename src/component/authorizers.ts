@@ -1,13 +1,17 @@
 // The authorizers (授权方) of a component: their token and ticket providers, their clients (created
-// once and cached), and the records and refresh tokens kept for them in the store.
+// once and cached), and the records and refresh tokens kept for them in the store. An authorizer
+// whose refresh token WeChat refuses and whose authorization WeChat no longer lists is marked
+// revoked: the `unauthorized` push may have been lost, and without the mark every call would ask
+// WeChat twice more (the token, the whole authorizer list) only to fail the same way.
 import * as Platform from '../../generated/component/component.js';
 import { cachedBy, clientFor, ticketManager, type Client, type TicketType } from '../client.js';
+import { describeErrcode } from '../errcodes.js';
 import { WxApiError, WxConfigError } from '../errors.js';
 import { Runtime, type TokenProvider } from '../runtime.js';
 import { TokenManager, type FetchedToken } from '../token.js';
 import type { AppType } from '../types.js';
 import { checkAppid, type ComponentContext } from './context.js';
-import type { AuthorizerAppType, AuthorizerRecord } from './store.js';
+import type { AuthorizerAppType, AuthorizerRecord, RevokedMark } from './store.js';
 
 export interface Authorizers {
   authorizerToken(appid: string): TokenProvider;
@@ -20,11 +24,30 @@ export interface Authorizers {
   listAuthorizers(): Promise<AuthorizerRecord[]>;
   removeAuthorizer(appid: string): Promise<AuthorizerRecord | undefined>;
   recoverAuthorizers(): Promise<{ total: number; restored: string[] }>;
+  isRevoked(appid: string): Promise<boolean>;
+  /** The error to throw, without asking WeChat, when the authorizer is marked revoked; `endpoint` names the call refused. */
+  refusal(appid: string, endpoint?: string): Promise<WxApiError | undefined>;
+  /** WeChat showed the authorization is gone: mark it, drop the authorizer, announce it; returns the error to throw. */
+  revoke(appid: string, cause: WxApiError): Promise<WxApiError>;
   fixedTokenClient(appid: string, token: string, appType: AuthorizerAppType): Client<AppType>;
 }
 
 const BOTH: readonly AppType[] = ['official_account', 'mini_program'];
 const RECOVERY_INTERVAL_MS = 30_000;
+/**
+ * api_authorizer_token's answers for a refresh token it no longer takes: 61023 (refresh_token is
+ * invalid), 40030 (invalid refresh_token) and 61003 (帐号未授权, the account has not authorized the
+ * component). Either the store has an old refresh token (WeChat's list has the current one) or the
+ * authorization was cancelled (the list does not have the authorizer).
+ */
+const REFUSED_REFRESH: ReadonlySet<number> = new Set([61023, 40030, 61003]);
+
+interface Scan {
+  total: number;
+  restored: string[];
+  /** Every authorizer WeChat listed. */
+  listed: Set<string>;
+}
 
 /** `client` is the component's own client, which calls the api_* endpoints. */
 export function createAuthorizers(ctx: ComponentContext, client: Client<'component'>): Authorizers {
@@ -34,7 +57,7 @@ export function createAuthorizers(ctx: ComponentContext, client: Client<'compone
   const runtimes = new Map<string, Runtime>();
   const clients = new Map<string, Client<AppType>>();
   let lastRecovery = 0;
-  let recovering: Promise<{ total: number; restored: string[] }> | undefined;
+  let recovering: Promise<Scan> | undefined;
 
   const remember = (record: AuthorizerRecord | undefined) => {
     if (record?.appType) knownTypes.set(record.authorizerAppid, record.appType);
@@ -105,8 +128,10 @@ export function createAuthorizers(ctx: ComponentContext, client: Client<'compone
   }
 
   async function fetchAuthorizerToken(appid: string): Promise<FetchedToken> {
+    const refused = await refusal(appid);
+    if (refused) throw refused;
     let refresh = await store.getRefreshToken(appid);
-    if (!refresh) refresh = await recoverRefreshToken(appid, false);
+    if (!refresh) refresh = await recoverRefreshToken(appid);
     if (!refresh) throw notAuthorized(appid);
     remember(await store.getRecord(appid));
     let data: Platform.GetAuthorizerTokenResult;
@@ -114,8 +139,12 @@ export function createAuthorizers(ctx: ComponentContext, client: Client<'compone
       data = await Platform.getAuthorizerToken(client, { component_appid: componentAppid, authorizer_appid: appid, authorizer_refresh_token: refresh });
     } catch (error) {
       // A refresh token WeChat no longer accepts: its authorizer list has the current one, if any.
-      if (!(error instanceof WxApiError) || (error.errcode !== 61023 && error.errcode !== 40030)) throw error;
-      const recovered = await recoverRefreshToken(appid, true);
+      if (!(error instanceof WxApiError) || !REFUSED_REFRESH.has(error.errcode)) throw error;
+      const scan = await scanAuthorizers();
+      // Not listed at all: the authorization was cancelled and the push never came.
+      if (!scan.listed.has(appid)) throw await revoke(appid, error);
+      const recovered = await store.getRefreshToken(appid);
+      // Listed with the very token just refused: WeChat contradicts itself; report, mark nothing.
       if (!recovered || recovered === refresh) throw error;
       refresh = recovered;
       data = await Platform.getAuthorizerToken(client, { component_appid: componentAppid, authorizer_appid: appid, authorizer_refresh_token: refresh });
@@ -138,25 +167,79 @@ export function createAuthorizers(ctx: ComponentContext, client: Client<'compone
     );
   }
 
-  async function recoverRefreshToken(appid: string, force: boolean): Promise<string | undefined> {
+  async function refusal(appid: string, endpoint: string = Platform.getAuthorizerToken.endpoint.id): Promise<WxApiError | undefined> {
+    const mark = await store.getRevoked(appid);
+    return mark ? revokedError(appid, mark, undefined, endpoint) : undefined;
+  }
+
+  async function revoke(appid: string, cause: WxApiError): Promise<WxApiError> {
+    const mark: RevokedMark = { revokedAt: now(), errcode: cause.errcode, errmsg: cause.errmsg };
+    const authorizer = await store.revoke(appid, mark);
+    forget(appid);
+    void emitter.emit('authorizer_revoked', { componentAppid, authorizerAppid: appid, authorizer, ...mark });
+    return revokedError(appid, mark, cause, cause.endpoint);
+  }
+
+  /**
+   * WeChat's own error (its errcode, so code that checks 61023 keeps working), worded as what the
+   * caller has to do about it. The refresh token is never part of it.
+   */
+  async function revokedError(appid: string, mark: RevokedMark, cause: WxApiError | undefined, endpoint: string | undefined): Promise<WxApiError> {
+    const error = new WxApiError({
+      errcode: mark.errcode,
+      errmsg: mark.errmsg,
+      info: cause?.info ?? (await describeErrcode(mark.errcode)),
+      ...(endpoint ? { endpoint } : {}),
+      ...(cause ? { status: cause.status } : {}),
+    });
+    const how = cause
+      ? "shown by WeChat's answer that follows; the unauthorized push never arrived"
+      : `found out at ${new Date(mark.revokedAt).toISOString()}; nothing was sent to WeChat`;
+    const text = `authorizer ${appid} revoked its authorization of component ${componentAppid} (${how}): it must authorize again, through the authorization page, before it can be called. ${error.message}`;
+    if (error.stack) error.stack = error.stack.replace(error.message, () => text);
+    error.message = text;
+    return error;
+  }
+
+  function forget(appid: string): void {
+    knownTypes.delete(appid);
+    for (const map of [clients, runtimes]) for (const k of [...map.keys()]) if (k.startsWith(`${appid}/`)) map.delete(k);
+  }
+
+  /** No refresh token stored: WeChat's list may have one (a lost store), asked at most every 30 s. */
+  async function recoverRefreshToken(appid: string): Promise<string | undefined> {
     if (hub) return undefined;
-    if (force || now() - lastRecovery >= RECOVERY_INTERVAL_MS) await recoverAuthorizers();
+    if (now() - lastRecovery >= RECOVERY_INTERVAL_MS) await scanAuthorizers();
     return store.getRefreshToken(appid);
   }
 
-  function recoverAuthorizers(): Promise<{ total: number; restored: string[] }> {
+  async function recoverAuthorizers(): Promise<{ total: number; restored: string[] }> {
+    const { total, restored } = await scanAuthorizers();
+    return { total, restored };
+  }
+
+  function scanAuthorizers(): Promise<Scan> {
     recovering ??= (async () => {
       const restored: string[] = [];
+      const listed = new Set<string>();
       let total = 0;
       for (let offset = 0; ; ) {
         const page = await Platform.getAuthorizerList(client, { component_appid: componentAppid, offset, count: 500 });
         total = page.total_count;
         for (const item of page.list) {
           const appid = item.authorizer_appid;
+          listed.add(appid);
+          let changed = false;
+          // Listed again after it was found revoked: it authorized again (that push lost too).
+          if (await store.getRevoked(appid)) {
+            await store.clearRevoked(appid);
+            changed = true;
+          }
           if ((await store.getRefreshToken(appid)) !== item.refresh_token) {
             await store.putRefreshToken(appid, item.refresh_token);
-            restored.push(appid);
+            changed = true;
           }
+          if (changed) restored.push(appid);
           if (!(await store.getRecord(appid))) {
             const at = item.auth_time * 1000;
             await store.putRecord({ componentAppid, authorizerAppid: appid, funcInfo: [], authorizedAt: at, updatedAt: at });
@@ -166,7 +249,7 @@ export function createAuthorizers(ctx: ComponentContext, client: Client<'compone
         if (!page.list.length || offset >= total) break;
       }
       lastRecovery = now();
-      return { total, restored };
+      return { total, restored, listed };
     })().finally(() => (recovering = undefined));
     return recovering;
   }
@@ -192,11 +275,16 @@ export function createAuthorizers(ctx: ComponentContext, client: Client<'compone
     async removeAuthorizer(appid) {
       checkAppid(componentAppid, appid);
       const record = await store.remove(appid);
-      knownTypes.delete(appid);
-      for (const map of [clients, runtimes]) for (const k of [...map.keys()]) if (k.startsWith(`${appid}/`)) map.delete(k);
+      forget(appid);
       return record;
     },
     recoverAuthorizers,
+    async isRevoked(appid) {
+      checkAppid(componentAppid, appid);
+      return (await store.getRevoked(appid)) !== undefined;
+    },
+    refusal,
+    revoke,
     fixedTokenClient(appid, token, appType) {
       const rt = new Runtime({ ...ctx.settings, appType, appid, accessToken: { get: async () => token, invalidate: async () => undefined } });
       return clientFor(rt, appType);

@@ -105,6 +105,7 @@ export function createComponent(options: ComponentOptions): WxComponent {
     removeAuthorizer: authorizers.removeAuthorizer,
     refreshAuthorizerInfo: authorization.refreshAuthorizerInfo,
     recoverAuthorizers: () => authorizers.recoverAuthorizers(),
+    isRevoked: authorizers.isRevoked,
     eventHandler: (o) => eventHandler(component, o),
     messageHandler: (o) => messageHandler(component, o),
     authRedirectHandler: (o) => authRedirectHandler(component, o),

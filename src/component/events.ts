@@ -32,6 +32,24 @@ export interface UnauthorizedEvent {
   message: UnauthorizedInfo;
 }
 
+/**
+ * An authorizer found to have cancelled its authorization without the `unauthorized` push having
+ * arrived: WeChat refused its refresh token and its authorizer list no longer has it. It is now
+ * stored as revoked (`component.isRevoked()`), gone from `listAuthorizers()`, and its calls fail
+ * without a request until it authorizes again. Handle it as you handle `unauthorized`.
+ */
+export interface AuthorizerRevokedEvent {
+  componentAppid: string;
+  authorizerAppid: string;
+  /** What was stored before it was removed, if anything. */
+  authorizer: AuthorizerRecord | undefined;
+  /** WeChat's answer that showed it: 61023 (refresh_token is invalid), 61003 (not authorized) or 40030. */
+  errcode: number;
+  errmsg: string;
+  /** Unix ms. */
+  revokedAt: number;
+}
+
 export interface ComponentTokenEvent {
   componentAppid: string;
   componentAccessToken: string;
@@ -69,6 +87,8 @@ export interface ComponentEvents {
   authorized: AuthorizationEvent;
   updateauthorized: AuthorizationEvent;
   unauthorized: UnauthorizedEvent;
+  /** Found out from WeChat's answers, the `unauthorized` push having never arrived. */
+  authorizer_revoked: AuthorizerRevokedEvent;
   /** Any other InfoType pushed to the event URL (notify_third_fasteregister, …), as parsed. */
   info: FastRegisterInfo | UnknownMessage;
   component_access_token: ComponentTokenEvent;

@@ -87,6 +87,8 @@ export async function attachComponentToHub(component: WxComponent, hub: HubRegis
     component.on('authorized', (e) => add(e.authorizerAppid, e.authorizer.appType)),
     component.on('updateauthorized', (e) => add(e.authorizerAppid, e.authorizer.appType)),
     component.on('unauthorized', (e) => remove(e.authorizerAppid)),
+    // Found out by a refused refresh: stop serving (and refreshing) it at once, not at the next sync.
+    component.on('authorizer_revoked', (e) => remove(e.authorizerAppid)),
   ];
   const timer = setInterval(() => {
     sync().catch((error) => internals.emitter.report('authorization', error));

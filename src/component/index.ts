@@ -7,6 +7,7 @@ export { createComponent } from './component.js';
 export type { AuthorizerClient, AuthUrlOptions, ComponentOptions, OAuthToken, WxComponent } from './types.js';
 export type {
   AuthorizationEvent,
+  AuthorizerRevokedEvent,
   AuthorizerTicketEvent,
   AuthorizerTokenEvent,
   ComponentErrorEvent,

@@ -8,6 +8,7 @@
 //   authorizer:<appid>:refresh_token        the authorizer_refresh_token, plain text   no TTL
 //   authorizer:<appid>:access_token         {"v","e"}                                  TTL expires_in
 //   authorizer:<appid>:ticket:jsapi|wx_card {"v","e"}                                  TTL expires_in
+//   authorizer:<appid>:revoked              {"revokedAt","errcode","errmsg"}            no TTL
 //   auth_code:<sha256 of the code>          the authorizer appid                       TTL 1 h
 export interface ComponentKeys {
   ticket: string;
@@ -18,6 +19,8 @@ export interface ComponentKeys {
   refreshToken(authorizerAppid: string): string;
   accessToken(authorizerAppid: string): string;
   ticketOf(authorizerAppid: string, type: 'jsapi' | 'wx_card'): string;
+  /** Set when WeChat showed the authorization was cancelled; cleared when it authorizes again. */
+  revoked(authorizerAppid: string): string;
   authCode(digest: string): string;
 }
 
@@ -33,6 +36,7 @@ export function componentKeys(componentAppid: string): ComponentKeys {
     refreshToken: (appid) => `${a(appid)}:refresh_token`,
     accessToken: (appid) => `${a(appid)}:access_token`,
     ticketOf: (appid, type) => `${a(appid)}:ticket:${type}`,
+    revoked: (appid) => `${a(appid)}:revoked`,
     authCode: (digest) => `${p}:auth_code:${digest}`,
   };
 }

@@ -1,6 +1,7 @@
 // What a component keeps in its storage besides the token records (see keys.ts): the verify
 // ticket, the authorizers' refresh tokens (durable: losing one means the account must authorize
-// again, unless WeChat's authorizer list still has it), their records and the index of them.
+// again, unless WeChat's authorizer list still has it), their records and the index of them, and
+// the marks of authorizers found to have revoked their authorization.
 import { createHash } from 'node:crypto';
 import { WxStorageError } from '../errors.js';
 import type { Storage } from '../storage/types.js';
@@ -34,6 +35,19 @@ export interface StoredTicket {
   createTime: number;
   /** Unix ms at which this process stored it. */
   receivedAt: number;
+}
+
+/**
+ * An authorizer WeChat showed to have cancelled its authorization (its refresh token refused and
+ * WeChat's authorizer list without it) although no `unauthorized` push arrived. Kept until it
+ * authorizes again, so its calls fail here instead of asking WeChat again and again.
+ */
+export interface RevokedMark {
+  /** Unix ms at which it was found out. */
+  revokedAt: number;
+  /** WeChat's answer that showed it (61023, 61003, 40030), redacted. */
+  errcode: number;
+  errmsg: string;
 }
 
 /** WeChat's verify ticket is valid for 12 hours. */
@@ -97,8 +111,41 @@ export class ComponentStore {
     await this.storage.set(this.keys.refreshToken(appid), refreshToken);
   }
 
-  /** Forgets everything about an authorizer; returns the record it had. */
+  /** Forgets everything about an authorizer, a revoked mark included; returns the record it had. */
   async remove(appid: string): Promise<AuthorizerRecord | undefined> {
+    const record = await this.#drop(appid);
+    await this.storage.delete(this.keys.revoked(appid));
+    return record;
+  }
+
+  /**
+   * Marks an authorizer revoked and drops what it had (record, index entry, refresh token, tokens),
+   * as the lost `unauthorized` push would have. The mark is written first: should the rest fail,
+   * the authorizer is still refused locally rather than asked about again.
+   */
+  async revoke(appid: string, mark: RevokedMark): Promise<AuthorizerRecord | undefined> {
+    await this.storage.set(this.keys.revoked(appid), JSON.stringify(mark));
+    return this.#drop(appid);
+  }
+
+  async getRevoked(appid: string): Promise<RevokedMark | undefined> {
+    const raw = await this.storage.get(this.keys.revoked(appid));
+    if (!raw) return undefined;
+    try {
+      const m = JSON.parse(raw) as RevokedMark;
+      if (typeof m?.errcode === 'number') return { revokedAt: Number(m.revokedAt) || 0, errcode: m.errcode, errmsg: String(m.errmsg ?? '') };
+    } catch {
+      // Unreadable: still a mark (someone wrote it on purpose); keep refusing.
+    }
+    return { revokedAt: 0, errcode: 61023, errmsg: 'refresh_token is invalid' };
+  }
+
+  /** The authorizer authorized again. */
+  async clearRevoked(appid: string): Promise<void> {
+    await this.storage.delete(this.keys.revoked(appid));
+  }
+
+  async #drop(appid: string): Promise<AuthorizerRecord | undefined> {
     const record = await this.getRecord(appid);
     await this.#updateIndex((list) => list.filter((a) => a !== appid));
     for (const key of [

@@ -114,6 +114,13 @@ export interface WxComponent {
    * differs: how authorizers survive a lost store without authorizing again.
    */
   recoverAuthorizers(): Promise<{ total: number; restored: string[] }>;
+  /**
+   * Whether the authorizer was found to have revoked its authorization without the `unauthorized`
+   * push arriving (see the `authorizer_revoked` event). Its calls then fail with WeChat's errcode
+   * (61023 usually) and no request, until it authorizes again (a new authorization, by push or
+   * redirect, or `recoverAuthorizers()` finding it in WeChat's list).
+   */
+  isRevoked(authorizerAppid: string): Promise<boolean>;
 
   /** The event URL (授权事件接收URL): verify tickets and authorization events. */
   eventHandler(options?: EventHandlerOptions): MessageHandler;

@@ -67,6 +67,8 @@ export const HubConfigSchema = z
         enabled: z.boolean().default(true),
         marginSeconds: z.number().positive().max(7000).default(600),
         retrySeconds: z.number().positive().default(30),
+        /** A client's report of the current token within this long of the last forced refresh gets it back unchanged. */
+        forcedIntervalSeconds: z.number().min(0).default(5),
       })
       .prefault({}),
     baseUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('https://api.weixin.qq.com'),
@@ -84,7 +86,7 @@ export interface HubConfig {
   storage: { type: 'memory' } | { type: 'file'; dir: string } | { type: 'redis'; url: string; keyPrefix?: string };
   apps: HubCommonApp[];
   components: HubComponentApp[];
-  refresh: { enabled: boolean; marginSeconds: number; retrySeconds: number };
+  refresh: { enabled: boolean; marginSeconds: number; retrySeconds: number; forcedIntervalSeconds: number };
   baseUrl: string;
 }
 

@@ -1,5 +1,9 @@
 // What each hub route answers, once the request passed the secret, method and appid checks
 // (handler.ts): tokens and tickets with their remaining lifetime, and refreshes of stale tokens.
+// A forced refresh retires the token every client of the hub is using, so reports are coalesced
+// (one fetch however many report at once) and limited (one fetch per interval and token): a client
+// that keeps reporting the current token gets it back instead of making the hub fetch each time.
+import type { Logger } from '../runtime.js';
 import type { HubRegistry } from './registry.js';
 import { error, json } from './respond.js';
 import { DEFAULT_UNKNOWN_EXPIRY_SECONDS, type HubTokenProvider } from './types.js';
@@ -20,9 +24,22 @@ export interface RoutesContext {
   /** With proactive refresh on, a ticket asked for is kept fresh from then on. */
   refreshEnabled: boolean;
   now: () => number;
+  /** Minimum time between two forced refreshes of one token (0: no limit; reports still coalesce). */
+  forcedRefreshIntervalMs: number;
+  logger: Logger;
 }
 
-export function hubRoutes({ registry, refreshEnabled, now }: RoutesContext): Record<string, HubRoute> {
+/** Per token provider, in this process: the forced refresh under way and when the last one ended. */
+interface ForcedRefresh {
+  running?: Promise<void>;
+  lastAt?: number;
+  warnedAt?: number;
+}
+
+export function hubRoutes({ registry, refreshEnabled, now, forcedRefreshIntervalMs, logger }: RoutesContext): Record<string, HubRoute> {
+  // Keyed by provider: a re-registered app keeps its provider, an unregistered one is collected.
+  const forced = new WeakMap<HubTokenProvider, ForcedRefresh>();
+
   async function tokenAnswer(provider: HubTokenProvider, field: 'access_token' | 'ticket', extra: Record<string, unknown> = {}) {
     let token = await provider.get();
     let expiresAt = await provider.expiresAt?.(token);
@@ -36,11 +53,45 @@ export function hubRoutes({ registry, refreshEnabled, now }: RoutesContext): Rec
     return json(200, { [field]: token, ...extra, expires_in: expiresIn, timestamp: Math.floor(t / 1000) });
   }
 
-  async function refreshAnswer(provider: HubTokenProvider, stale: string) {
-    // Compare-and-swap: only a token still stored as `stale` is dropped, so a burst of clients
-    // reporting the same dead token causes one refresh; a report about an older token just gets
-    // the current one back.
-    await provider.invalidate(stale);
+  async function refreshAnswer(provider: HubTokenProvider, stale: string, what: string) {
+    let state = forced.get(provider);
+    if (!state) forced.set(provider, (state = {}));
+    // Reports arriving while a forced refresh runs share it, its failure included: they are about
+    // the token it replaces (or an older one), and waiting costs WeChat nothing.
+    if (state.running) {
+      await state.running;
+      return tokenAnswer(provider, 'access_token');
+    }
+    // A report about an older token than the current one just gets the current one back.
+    const current = await provider.get();
+    if (current !== stale) return tokenAnswer(provider, 'access_token');
+    if (state.running) {
+      await state.running;
+      return tokenAnswer(provider, 'access_token');
+    }
+    const t = now();
+    if (state.lastAt !== undefined && t - state.lastAt < forcedRefreshIntervalMs) {
+      // Refreshed moments ago: a fresh token reported dead is far likelier a confused (or hostile)
+      // client than a dead token, and fetching again would retire it for everyone.
+      if (state.warnedAt === undefined || t - state.warnedAt >= forcedRefreshIntervalMs) {
+        state.warnedAt = t;
+        logger.warn(
+          `[wxkit hub] ${what}: forced refresh refused, the last one was ${((t - state.lastAt) / 1000).toFixed(1)} s ago (at most one per ${forcedRefreshIntervalMs / 1000} s); answered the current token`,
+        );
+      }
+      return tokenAnswer(provider, 'access_token');
+    }
+    // Compare-and-swap: only a token still stored as `stale` is dropped, so another hub replica on
+    // the same store that already replaced it is not made to fetch again.
+    const running = (async () => {
+      await provider.invalidate(stale);
+      await provider.get();
+    })();
+    state.running = running.finally(() => {
+      state.lastAt = now();
+      state.running = undefined;
+    });
+    await state.running;
     return tokenAnswer(provider, 'access_token');
   }
 
@@ -81,7 +132,7 @@ export function hubRoutes({ registry, refreshEnabled, now }: RoutesContext): Rec
         const stale = params.access_token;
         if (!stale) return staleRequired();
         const app = registry.findApp(appid, authorizerAppid);
-        return app instanceof Response ? app : refreshAnswer(app.accessToken, stale);
+        return app instanceof Response ? app : refreshAnswer(app.accessToken, stale, `access_token ${registry.describeApp(appid, authorizerAppid)}`);
       },
     },
     '/refresh/component_access_token': {
@@ -90,7 +141,7 @@ export function hubRoutes({ registry, refreshEnabled, now }: RoutesContext): Rec
         const component = registry.components.get(appid);
         if (!component) return unknownComponent(appid);
         if (!params.access_token) return staleRequired();
-        return refreshAnswer(component.componentAccessToken, params.access_token);
+        return refreshAnswer(component.componentAccessToken, params.access_token, `component_access_token ${appid}`);
       },
     },
   };

@@ -68,6 +68,12 @@ export interface HubOptions {
   fetch?: FetchLike;
   /** Proactive refresh; `false` turns it off (tokens are then fetched on demand). */
   refresh?: HubRefreshOptions | false;
+  /**
+   * At most one forced refresh (`POST /refresh/…`) per token in this many seconds (default 5; 0:
+   * no limit). A report within it gets the current token back without a WeChat fetch; concurrent
+   * reports always share one fetch. The limit is per hub process.
+   */
+  forcedRefreshIntervalSeconds?: number;
   logger?: Logger;
   now?: () => number;
 }
@@ -84,6 +90,9 @@ export interface Hub extends HubRegistrar {
   close(): Promise<void>;
 }
 
+/** A token the hub fetched this recently is not fetched again on a client's say-so. */
+export const DEFAULT_FORCED_REFRESH_INTERVAL_SECONDS = 5;
+
 export function createHub(options: HubOptions): Hub {
   if (typeof options?.secret !== 'string' || options.secret.length < 16) {
     throw new WxConfigError('createHub: secret must be a string of at least 16 characters');
@@ -95,11 +104,16 @@ export function createHub(options: HubOptions): Hub {
   const refreshOptions = options.refresh === false ? {} : (options.refresh ?? {});
   const marginMs = (refreshOptions.marginSeconds ?? 600) * 1000;
   const retryMs = (refreshOptions.retrySeconds ?? 30) * 1000;
+  const forcedInterval = options.forcedRefreshIntervalSeconds ?? DEFAULT_FORCED_REFRESH_INTERVAL_SECONDS;
+  if (typeof forcedInterval !== 'number' || !Number.isFinite(forcedInterval) || forcedInterval < 0) {
+    throw new WxConfigError(`createHub: forcedRefreshIntervalSeconds must be a number of seconds, 0 or more, got ${String(forcedInterval)}`);
+  }
   const refresher = createRefresher({ marginMs, retryMs, logger, now });
   const context: HubContext = { storage, baseUrl: options.baseUrl, fetch: options.fetch, refreshMarginMs: marginMs, logger };
   const registry = createHubRegistry(refresher);
   const { registrar } = registry;
-  const handler = createHubHandler(options.secret, hubRoutes({ registry, refreshEnabled, now }), logger);
+  const routes = hubRoutes({ registry, refreshEnabled, now, forcedRefreshIntervalMs: forcedInterval * 1000, logger });
+  const handler = createHubHandler(options.secret, routes, logger);
   const servers = new Set<HubServer>();
 
   for (const app of options.apps ?? []) {

@@ -19,6 +19,7 @@ import type {
   PushResult,
   ReleaseTestResult,
   SimulatorComponent,
+  UnauthorizeOptions,
 } from './platform/types.js';
 import type { SimulatorState } from './state.js';
 
@@ -51,7 +52,7 @@ export class ComponentSimulator {
     return authorize(this.#p, componentAppid, authorizerAppid, options);
   }
 
-  unauthorize(componentAppid: string, authorizerAppid: string, options: { eventUrl?: string } = {}): Promise<PushResult | undefined> {
+  unauthorize(componentAppid: string, authorizerAppid: string, options: UnauthorizeOptions = {}): Promise<PushResult | undefined> {
     return unauthorize(this.#p, componentAppid, authorizerAppid, options);
   }
 
@@ -92,7 +93,7 @@ export class ComponentSimulator {
           appType: input.appType === 'mini_program' ? 'mini_program' : undefined,
         });
       case 'unauthorize':
-        return (await this.unauthorize(c, String(input.authorizerAppid ?? ''), { eventUrl: str(input.eventUrl) })) ?? { ok: true };
+        return (await this.unauthorize(c, String(input.authorizerAppid ?? ''), { eventUrl: str(input.eventUrl), ...(input.push === false ? { push: false } : {}) })) ?? { ok: true };
       case 'release_test':
         return this.runReleaseTest(c, String(input.messageUrl ?? ''));
       case 'custom_messages':

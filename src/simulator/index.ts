@@ -12,6 +12,7 @@ import {
   type PushResult,
   type ReleaseTestResult,
   type SimulatorComponent,
+  type UnauthorizeOptions,
 } from './platform/types.js';
 import { createRequestListener } from './server.js';
 import { SimulatorState, type Counters, type Fault, type SimulatorApp } from './state.js';
@@ -28,6 +29,7 @@ export type {
   ReleaseTestResult,
   ReleaseTestStep,
   SimulatorComponent,
+  UnauthorizeOptions,
 } from './platform/types.js';
 export { codePng } from './png.js';
 
@@ -64,8 +66,11 @@ export interface Simulator {
    * pre_auth_code and follows the redirect with auth_code as the user's browser would.
    */
   authorize(componentAppid: string, authorizerAppid: string, options?: AuthorizeOptions): Promise<AuthorizeResult>;
-  /** The account cancels the authorization: its refresh token and tokens stop working, `unauthorized` is pushed. */
-  unauthorize(componentAppid: string, authorizerAppid: string, options?: { eventUrl?: string }): Promise<PushResult | undefined>;
+  /**
+   * The account cancels the authorization: its refresh token and tokens stop working, and
+   * `unauthorized` is pushed (unless `push: false`, a lost push).
+   */
+  unauthorize(componentAppid: string, authorizerAppid: string, options?: UnauthorizeOptions): Promise<PushResult | undefined>;
   /**
    * WeChat's 全网发布 script against a message URL (`$APPID$` is replaced by the test account's
    * appid, otherwise the appid is appended as a path segment): event, text, then QUERY_AUTH_CODE.

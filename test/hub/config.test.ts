@@ -47,7 +47,7 @@ apps:
         { appid: 'wx0000000000000002', appType: 'mini_program', appsecret: 'inline-secret' },
       ],
       components: [],
-      refresh: { enabled: true, marginSeconds: 600, retrySeconds: 30 },
+      refresh: { enabled: true, marginSeconds: 600, retrySeconds: 30, forcedIntervalSeconds: 5 },
       baseUrl: 'https://api.weixin.qq.com',
     });
   });
@@ -67,7 +67,7 @@ apps:
     const config = await loadHubConfig(path, { REDIS_URL: 'redis://:pw@10.0.0.5:6379/1' });
     expect(config.storage).toEqual({ type: 'redis', url: 'redis://:pw@10.0.0.5:6379/1', keyPrefix: 'prod:' });
     expect(config.listen).toEqual({ host: '127.0.0.1', port: 9000 });
-    expect(config.refresh).toEqual({ enabled: true, marginSeconds: 300, retrySeconds: 10 });
+    expect(config.refresh).toEqual({ enabled: true, marginSeconds: 300, retrySeconds: 10, forcedIntervalSeconds: 5 });
   });
 
   it('names each bad field and never echoes a secret', () => {

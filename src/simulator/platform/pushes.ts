@@ -5,7 +5,7 @@ import { APPID } from '../../appid.js';
 import { createCrypto } from '../../server/crypto.js';
 import { buildXml } from '../../server/xml-build.js';
 import type { PlatformState } from './state.js';
-import type { AuthorizeOptions, AuthorizeResult, PushOptions, PushResult, SimulatorComponent } from './types.js';
+import type { AuthorizeOptions, AuthorizeResult, PushOptions, PushResult, SimulatorComponent, UnauthorizeOptions } from './types.js';
 
 const TICKET_TTL_MS = 12 * 3600_000;
 
@@ -84,11 +84,11 @@ export async function authorize(p: PlatformState, componentAppid: string, author
   return result;
 }
 
-export async function unauthorize(p: PlatformState, componentAppid: string, authorizerAppid: string, options: { eventUrl?: string } = {}): Promise<PushResult | undefined> {
+export async function unauthorize(p: PlatformState, componentAppid: string, authorizerAppid: string, options: UnauthorizeOptions = {}): Promise<PushResult | undefined> {
   const c = p.component(componentAppid);
   p.authorizers.delete(`${componentAppid}/${authorizerAppid}`);
   p.state.invalidate(authorizerAppid);
-  const url = p.eventUrl(componentAppid, options.eventUrl);
+  const url = options.push === false ? undefined : p.eventUrl(componentAppid, options.eventUrl);
   if (!url) return undefined;
   return push(p, c, url, { AppId: componentAppid, CreateTime: p.seconds(), InfoType: 'unauthorized', AuthorizerAppid: authorizerAppid });
 }

@@ -51,6 +51,13 @@ export interface AuthorizeOptions {
   push?: boolean;
 }
 
+export interface UnauthorizeOptions {
+  /** Where the unauthorized event goes (default: the component's last known event URL). */
+  eventUrl?: string;
+  /** false: push nothing, as when WeChat's push is lost; the authorization is cancelled all the same. */
+  push?: boolean;
+}
+
 export interface AuthorizeResult {
   authCode: string;
   expiresIn: number;
