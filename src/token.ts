@@ -19,7 +19,7 @@ export interface TokenManagerOptions {
   fetch: () => Promise<FetchedToken>;
   /** Refresh this long before expiry (default 5 minutes). */
   refreshMarginMs?: number;
-  /** How long a cross-process refresh lock is held at most (default 15 s). */
+  /** How long a live holder may keep the cross-process refresh lock (default 15 s); a crashed one loses it within the storage's lease. */
   lockTtlMs?: number;
   /** How often a process waiting on another's refresh re-reads the store (default 50 ms). */
   pollMs?: number;
@@ -118,7 +118,9 @@ export class TokenManager {
   async #refreshOnce(seen: string | undefined): Promise<string> {
     const { storage, lockTtlMs, pollMs } = this.#opts;
     if (!storage.lock) return this.#fetchAndStore();
-    const deadline = this.#opts.now() + lockTtlMs * 2;
+    // A live holder gives the lock up by lockTtlMs at the latest, and a crashed one loses it within
+    // the storage's short lease (a few seconds): after that the lock is free and we take it ourselves.
+    const deadline = this.#opts.now() + lockTtlMs + 5_000;
     for (;;) {
       const unlock = await storage.lock(`${this.key}:lock`, lockTtlMs);
       if (unlock) {

@@ -1,5 +1,5 @@
 // Redis storage: the store a fleet shares. Tokens live under `wxkit:<appid>:...` with the TTL WeChat
-// gave them; the refresh lock is `SET key owner NX PX ttl`, released only by its owner (a Lua
+// gave them; the refresh lock is `SET key owner NX PX lease`, renewed while its holder lives and released only by its owner (a Lua
 // compare-and-delete), so N processes × M concurrent cold calls fetch once and the rest re-read.
 //
 // ioredis is loaded on first use, so `import 'wxkit'` costs nothing for apps that never use Redis.
@@ -38,6 +38,17 @@ export interface RedisStorage extends Storage {
 /** Atomic "delete if the value is still mine": used for compare-and-swap invalidation and unlock. */
 const DELETE_IF_EQUAL = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
+/** Atomic "extend my lock's lease to ARGV[2] ms if it is still mine": a lapsed holder never extends its successor's. */
+const PEXPIRE_IF_EQUAL = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+
+/**
+ * The lock key lives this long past its holder's last renewal. A holder renews it every third of a
+ * lease while it runs, so a holder that is SIGKILLed or loses its connection frees the lock within
+ * one lease rather than after the whole `ttlMs`, while a live holder survives two failed renewals
+ * in a row.
+ */
+const LOCK_LEASE_MS = 2_500;
+
 const kConnection: unique symbol = Symbol('wxkit.redisConnection');
 interface Shared {
   conn: RedisConnection;
@@ -72,14 +83,52 @@ export function redisStorage(options: RedisStorageOptions): RedisStorage {
       return Number(n) === 1;
     },
     async lock(key, ttlMs): Promise<Unlock | undefined> {
+      // `ttlMs` is the longest a live holder keeps the lock; the key itself only ever carries a short
+      // lease, renewed while this process is alive, so a crashed holder does not stall the fleet.
       const owner = `${process.pid}:${randomBytes(12).toString('hex')}`;
-      const ok = await conn.run(`lock ${key}`, (r) => r.set(k(key), owner, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX'));
+      const maxHoldMs = Math.max(1, Math.ceil(ttlMs));
+      const leaseMs = Math.min(maxHoldMs, LOCK_LEASE_MS);
+      // Measured before the SET, so the lock can never outlive `ttlMs` counted from the server's side.
+      const capAt = Date.now() + maxHoldMs;
+      const ok = await conn.run(`lock ${key}`, (r) => r.set(k(key), owner, 'PX', leaseMs, 'NX'));
       if (ok !== 'OK') return undefined;
+
       let released = false;
+      let renewing = false;
+      let renewedAt = Date.now();
+      let timer: ReturnType<typeof setInterval> | undefined;
+      const stop = () => {
+        if (timer) clearInterval(timer);
+        timer = undefined;
+      };
+      const renew = async () => {
+        if (renewing || !timer) return;
+        const now = Date.now();
+        // Past the cap, or no renewal got through for a whole lease (Redis unreachable, storage
+        // closed): the key has lapsed on the server, so there is nothing left to renew.
+        if (now >= capAt || now - renewedAt >= leaseMs) return stop();
+        renewing = true;
+        try {
+          const extendMs = Math.max(1, Math.min(leaseMs, capAt - now));
+          const n = await conn.run(`renew lock ${key}`, (r) => r.eval(PEXPIRE_IF_EQUAL, 1, k(key), owner, extendMs));
+          if (Number(n) === 1) renewedAt = now;
+          else stop(); // someone else holds it now: our lease ran out
+        } catch {
+          // A slow or failed round trip: the next tick tries again while the lease still covers us.
+        } finally {
+          renewing = false;
+        }
+      };
+      if (leaseMs < maxHoldMs) {
+        timer = setInterval(() => void renew(), Math.max(10, Math.floor(leaseMs / 3)));
+        // A held lock must not keep the process alive on its own.
+        timer.unref();
+      }
       return async () => {
         if (released) return;
         released = true;
-        // Only the owner releases: a holder whose TTL ran out must not delete its successor's lock.
+        stop();
+        // Only the owner releases: a holder whose lease ran out must not delete its successor's lock.
         await conn.run(`unlock ${key}`, (r) => r.eval(DELETE_IF_EQUAL, 1, k(key), owner));
       };
     },

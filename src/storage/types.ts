@@ -19,6 +19,12 @@ export interface Storage {
   /**
    * Try to take a lock shared by every process using this store. Resolves to an unlock function,
    * or undefined when someone else holds it. Stores without it are process-local.
+   *
+   * `ttlMs` is the longest a live holder keeps the lock, so that even a hung holder frees it. It
+   * is not how long a crashed holder blocks everyone else: file and Redis storage hold a short
+   * lease (about 2.5 s) that the holder renews in the background until it unlocks or `ttlMs` runs
+   * out, so a holder that dies frees the lock within one lease (file storage on the same host sees
+   * the dead pid and frees it at once). Unlock also stops the renewal.
    */
   lock?(key: string, ttlMs: number): Promise<Unlock | undefined>;
 }
