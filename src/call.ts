@@ -2,7 +2,8 @@
 // request from the descriptor, add the credential, send, turn errcodes into errors, replay once
 // after a token error, retry transient failures of idempotent endpoints, validate if asked, and
 // stop everything at the call's deadline.
-import { credentialValues, redact, WxAbortError, WxConfigError, WxTimeoutError, WxValidationError } from './errors.js';
+import { callInfo, describeOutcome, safely } from './core/observe.js';
+import { credentialValues, redact, WxAbortError, WxConfigError, WxNetworkError, WxTimeoutError, WxValidationError } from './errors.js';
 import type { HttpRequest } from './http.js';
 import { WxPromise, type ResponseInfo, type WithResponse } from './promise.js';
 import { encodeRequest, readUploads } from './protocols/encode.js';
@@ -48,12 +49,18 @@ export async function execute<R>(
 
 async function attempts<R>(rt: Runtime, d: EndpointDescriptor, protocol: Protocol, wire: WireRequest, options: CallOptions, bound: Deadline): Promise<WithResponse<R>> {
   let replayed = false;
+  const primary = wire.url.host;
+  const { hooks, logger } = rt;
+  const observed = hooks !== undefined || logger.debug !== undefined;
   for (let attempt = 1; ; attempt++) {
     if (bound.signal.aborted) throw bound.signal.reason;
     // Getting the credential is not retried here: a token fetch is a call of its own with its own
     // retries, and retrying it again per API attempt would multiply the two budgets. Schemes
     // overwrite what they set, so the same request can be authenticated again for a replay.
     const credential = await bound.race(rt.authenticate(d.auth, wire));
+    const info = observed ? callInfo(d.id, wire.method, wire.url, attempt) : undefined;
+    const started = observed ? performance.now() : 0;
+    if (info && hooks?.onRequest) safely(logger, 'onRequest', () => hooks.onRequest!(info));
     try {
       const req: HttpRequest = {
         method: wire.method,
@@ -67,26 +74,43 @@ async function attempts<R>(rt: Runtime, d: EndpointDescriptor, protocol: Protoco
       const response = await rt.transport.send(req);
       const data = (await protocol.decode(response, d, wire, credentialValues(wire.url))) as R;
       if ((options.validation ?? rt.validation) !== 'off') await validate(rt, d, data, options);
+      if (info) {
+        const durationMs = Math.round(performance.now() - started);
+        if (hooks?.onResponse) safely(logger, 'onResponse', () => hooks.onResponse!({ ...info, status: response.status, durationMs }));
+        logger.debug?.(`[wxkit] ${d.id} ${info.method} ${info.url} attempt ${attempt} → ${response.status} (${durationMs} ms)`);
+      }
       return { data, response: responseInfo(response, wire.url, attempt) };
     } catch (error) {
       if (bound.signal.aborted) throw error;
-      if (
-        protocol.isTokenError(error) &&
-        credential !== undefined &&
-        !replayed &&
-        rt.canReplay(d.auth)
-      ) {
+      let next: 'replay' | 'retry' | 'fail' = 'fail';
+      let delay = 0;
+      if (protocol.isTokenError(error) && credential !== undefined && !replayed && rt.canReplay(d.auth)) next = 'replay';
+      else if (shouldRetry(error, d.idempotent, attempt, rt.retry)) {
+        delay = backoff(attempt, rt.retry);
+        // A retry that could not even start before the deadline would only turn a real error
+        // into a timeout: report the real one.
+        if (delay < bound.remaining()) next = 'retry';
+      }
+      if (info) {
+        const durationMs = Math.round(performance.now() - started);
+        if (hooks?.onError) safely(logger, 'onError', () => hooks.onError!({ ...info, error, durationMs, next, ...(next === 'retry' ? { retryInMs: delay } : {}) }));
+        const then = next === 'replay' ? '; replaying with a fresh token' : next === 'retry' ? `; retrying in ${delay} ms` : '';
+        logger.debug?.(`[wxkit] ${d.id} ${info.method} ${info.url} attempt ${attempt} → ${describeOutcome(error)} (${durationMs} ms)${then}`);
+      }
+      if (next === 'replay') {
         // The token we sent was refused: drop exactly that one (not a fresher one another caller
         // already stored), fetch or re-read a valid one, and send the call once more.
         replayed = true;
-        await bound.race(rt.invalidateCredential(d.auth, credential));
+        await bound.race(rt.invalidateCredential(d.auth, credential!));
         continue;
       }
-      if (shouldRetry(error, d.idempotent, attempt, rt.retry)) {
-        const delay = backoff(attempt, rt.retry);
-        // A retry that could not even start before the deadline would only turn a real error
-        // into a timeout: report the real one.
-        if (delay >= bound.remaining()) throw error;
+      if (next === 'retry') {
+        // A host that did not answer at all may be the one in trouble: WeChat's backup domains
+        // serve the same API, so the retry goes to the next one.
+        if (error instanceof WxNetworkError || error instanceof WxTimeoutError) {
+          const host = rt.nextHost(primary, wire.url.host);
+          if (host) wire.url.host = host;
+        }
         await bound.sleep(delay);
         continue;
       }
@@ -101,6 +125,7 @@ function responseInfo(response: Response, url: URL, attempts: number): ResponseI
   return {
     status: response.status,
     headers: response.headers,
+    host: url.host,
     get url() {
       return (redacted ??= redact(url.href));
     },

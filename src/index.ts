@@ -8,6 +8,7 @@ export {
   WxNetworkError,
   WxTimeoutError,
   WxAbortError,
+  WxPayError,
   WxValidationError,
   WxConfigError,
   WxStorageError,
@@ -19,7 +20,9 @@ export {
 export { describeErrcode, TOKEN_ERRCODES } from './errcodes.js';
 export { WxPromise, type ResponseInfo, type WithResponse } from './promise.js';
 export { TokenManager, type FetchedToken, type TokenManagerOptions } from './token.js';
-export type { TokenProvider, Logger } from './runtime.js';
+export type { TokenProvider } from './runtime.js';
+export { BACKUP_HOSTS } from './runtime.js';
+export type { Logger, Hooks, CallInfo, ResponseEventInfo, ErrorEventInfo } from './core/observe.js';
 export type { FetchLike, Transport } from './http.js';
 export type { RetryOptions } from './retry.js';
 export { memoryStorage } from './storage/memory.js';

@@ -5,6 +5,8 @@
 export interface ResponseInfo {
   status: number;
   headers: Headers;
+  /** The host that answered: the endpoint's own, or a backup host after a network failure. */
+  host: string;
   /** The request URL with credentials replaced by `***`. */
   url: string;
   /** Which attempt succeeded (1 = first); a token replay or a retry adds one. */

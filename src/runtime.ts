@@ -3,6 +3,7 @@
 // client or an error never prints an appsecret.
 import { appsecretInQuery, tokenInQuery, type Authenticator } from './auth/schemes.js';
 import type { AuthScheme, ProtocolName } from './core/enums.js';
+import { defaultLogger, type Hooks, type Logger } from './core/observe.js';
 import { WxConfigError } from './errors.js';
 import { createTransport, type FetchLike, type Transport } from './http.js';
 import type { Protocol, WireRequest } from './protocols/types.js';
@@ -16,9 +17,7 @@ export interface TokenProvider {
   invalidate(stale: string): Promise<void>;
 }
 
-export interface Logger {
-  warn(message: string): void;
-}
+export type { Logger };
 
 export interface RuntimeConfig {
   appType: AppType;
@@ -31,6 +30,9 @@ export interface RuntimeConfig {
   retry: RetryOptions;
   validation: ValidationMode;
   logger: Logger;
+  hooks?: Hooks;
+  /** Backup hosts by primary host, tried in order after a network failure of a retryable call. */
+  backupHosts: Readonly<Record<string, readonly string[]>>;
   accessToken?: TokenProvider;
   componentAccessToken?: TokenProvider;
   /**
@@ -51,7 +53,19 @@ export interface RuntimeConfig {
 export type TicketType = 'jsapi' | 'wx_card';
 
 /** The connection and policy part of a RuntimeConfig, shared by every runtime a factory builds. */
-export type RuntimeSettings = Pick<RuntimeConfig, 'transport' | 'baseUrl' | 'hosts' | 'timeoutMs' | 'deadlineMs' | 'retry' | 'validation' | 'logger'>;
+export type RuntimeSettings = Pick<
+  RuntimeConfig,
+  'transport' | 'baseUrl' | 'hosts' | 'timeoutMs' | 'deadlineMs' | 'retry' | 'validation' | 'logger' | 'hooks' | 'backupHosts'
+>;
+
+/**
+ * WeChat's documented disaster-recovery domains (容灾域名). Used only when calls go to the real
+ * hosts, never when baseUrl or hosts point elsewhere (a simulator, a proxy).
+ */
+export const BACKUP_HOSTS: Readonly<Record<string, readonly string[]>> = {
+  'api.weixin.qq.com': ['api2.weixin.qq.com', 'sh.api.weixin.qq.com', 'sz.api.weixin.qq.com', 'hk.api.weixin.qq.com'],
+  'api.mch.weixin.qq.com': ['api2.mch.weixin.qq.com'],
+};
 
 /** The options createClient and createComponent both take for their runtimes (all optional). */
 export interface RuntimeSettingsOptions {
@@ -71,7 +85,15 @@ export interface RuntimeSettingsOptions {
   retry?: Partial<RetryOptions>;
   /** Check responses against the catalog's schemas: off (default), warn, strict. */
   validation?: ValidationMode;
+  /** `warn` for problems; `debug` (or WXKIT_DEBUG=1 with the default logger) for one line per request. */
   logger?: Logger;
+  /** onRequest / onResponse / onError for every attempt, for metrics and tracing. */
+  hooks?: Hooks;
+  /**
+   * After a network error or timeout of a retryable call, the next attempt goes to the next backup
+   * host (default BACKUP_HOSTS); `false` turns it off. Only for calls to the real WeChat hosts.
+   */
+  backupHosts?: false | Readonly<Record<string, readonly string[]>>;
 }
 
 /** The defaults, in one place so a client and a component configured alike behave alike. */
@@ -84,7 +106,9 @@ export function runtimeSettings(options: RuntimeSettingsOptions): RuntimeSetting
     deadlineMs: options.deadlineMs ?? 30_000,
     retry: { ...DEFAULT_RETRY, ...options.retry },
     validation: options.validation ?? 'off',
-    logger: options.logger ?? { warn: (m: string) => console.warn(m) },
+    logger: options.logger ?? defaultLogger(),
+    ...(options.hooks ? { hooks: options.hooks } : {}),
+    backupHosts: options.backupHosts === false ? {} : (options.backupHosts ?? BACKUP_HOSTS),
   };
 }
 
@@ -97,11 +121,13 @@ export class Runtime {
   readonly retry: RetryOptions;
   readonly validation: ValidationMode;
   readonly logger: Logger;
+  readonly hooks: Hooks | undefined;
   /** App types whose endpoints this runtime may call: `[appType]` unless configured wider. */
   readonly serves: readonly AppType[];
   #baseUrl: string;
   #hosts: Record<string, string>;
   #explicitBase: boolean;
+  #backupHosts: Readonly<Record<string, readonly string[]>>;
   #tokens: { access_token?: TokenProvider; component_access_token?: TokenProvider };
   #auth: Partial<Record<AuthScheme, Authenticator>>;
   #protocols: Partial<Record<ProtocolName, Protocol>>;
@@ -116,6 +142,8 @@ export class Runtime {
     this.retry = c.retry;
     this.validation = c.validation;
     this.logger = c.logger;
+    this.hooks = c.hooks;
+    this.#backupHosts = c.backupHosts;
     this.serves = c.serves ?? [c.appType];
     this.#baseUrl = c.baseUrl.replace(/\/+$/, '');
     this.#explicitBase = this.#baseUrl !== 'https://api.weixin.qq.com';
@@ -150,6 +178,17 @@ export class Runtime {
     const auth = this.#auth[scheme];
     if (!auth) throw new WxConfigError(`client ${this.appid} cannot provide a ${scheme}`);
     return auth.apply(req);
+  }
+
+  /**
+   * The host to try after `current` failed on the network, or undefined: backups exist only for
+   * the real WeChat hosts, and not when this runtime sends that host somewhere else.
+   */
+  nextHost(primary: string, current: string): string | undefined {
+    const backups = this.#backupHosts[primary];
+    if (!backups?.length || this.baseFor(primary) !== `https://${primary}`) return undefined;
+    const chain = [primary, ...backups];
+    return chain[(chain.indexOf(current) + 1) % chain.length];
   }
 
   canReplay(scheme: AuthScheme): boolean {
