@@ -4,12 +4,13 @@ import * as Credential from '../generated/official-account/credential.js';
 import { isAppid } from './appid.js';
 import { callEndpoint, execute } from './call.js';
 import { WxConfigError } from './errors.js';
-import type { WxPromise } from './promise.js';
+import { HTTP_METHODS } from './core/enums.js';
+import { WxPromise } from './promise.js';
 import { kRuntime, Runtime, runtimeOf, runtimeSettings, type RuntimeSettingsOptions, type TicketType, type TokenProvider } from './runtime.js';
 import { memoryStorage } from './storage/memory.js';
 import type { Storage } from './storage/types.js';
 import { TokenManager, type FetchedToken } from './token.js';
-import type { AppType, AuthKind, CallOptions, EndpointDescriptor } from './types.js';
+import type { AppType, AuthScheme, CallOptions, EndpointDescriptor, HttpMethod, ProtocolName, ResponseKind } from './types.js';
 
 export interface Client<A extends AppType = AppType> {
   readonly appType: A;
@@ -26,17 +27,23 @@ export interface Client<A extends AppType = AppType> {
 export type { TicketType };
 
 export interface RawRequest {
-  method?: 'GET' | 'POST';
+  /** GET, or POST when there is a body or form. */
+  method?: HttpMethod;
   path: string;
   host?: string;
   query?: Record<string, string | number | boolean | undefined>;
   body?: Record<string, unknown>;
   /** Multipart fields; file values are Blobs or `{ data, filename, contentType? }`. */
   form?: Record<string, unknown>;
-  auth?: AuthKind;
+  /** The client's usual scheme when absent (access_token; pay_v3 for Pay clients). */
+  auth?: AuthScheme;
+  /** The client's own protocol when absent (`wechat`; `pay_v3` for Pay clients). */
+  protocol?: ProtocolName;
+  /** Body encoding: json (default), form (urlencoded) or xml. */
+  encoding?: 'json' | 'form' | 'xml';
   /** Allows retries after transient failures; false unless you say so. */
   idempotent?: boolean;
-  response?: 'json' | 'binary' | 'text';
+  response?: ResponseKind;
 }
 
 export interface ClientOptions<A extends 'official_account' | 'mini_program'> extends RuntimeSettingsOptions {
@@ -128,14 +135,21 @@ function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
-/** Wraps a runtime as a Client; also used by the third-party platform for authorizers. */
-export function clientFor<A extends AppType>(rt: Runtime, appType: A): Client<A> {
+/**
+ * Wraps a runtime as a Client; also used by the third-party platform for authorizers, WeCom and
+ * Pay. `raw` gives raw requests the client's usual protocol and scheme.
+ */
+export function clientFor<A extends AppType>(rt: Runtime, appType: A, raw: { auth: AuthScheme; protocol?: ProtocolName } = { auth: 'access_token' }): Client<A> {
   return {
     appType,
     appid: rt.appid,
     [kRuntime]: rt,
     request<T>(req: RawRequest, options?: CallOptions) {
-      return callEndpoint<T>(rt, rawDescriptor(req, rt.appType), { ...req.query, ...req.body, ...req.form }, options);
+      try {
+        return callEndpoint<T>(rt, rawDescriptor(req, rt.appType, raw), { ...req.query, ...req.body, ...req.form }, options);
+      } catch (error) {
+        return new WxPromise<T>(Promise.reject(error));
+      }
     },
     async getAccessToken() {
       const provider = rt.tokenProvider('access_token');
@@ -151,19 +165,23 @@ export function clientFor<A extends AppType>(rt: Runtime, appType: A): Client<A>
   };
 }
 
-function rawDescriptor(req: RawRequest, appType: AppType): EndpointDescriptor {
+function rawDescriptor(req: RawRequest, appType: AppType, raw: { auth: AuthScheme; protocol?: ProtocolName }): EndpointDescriptor {
   if (typeof req?.path !== 'string' || !req.path.startsWith('/')) {
     throw new WxConfigError(`request: path must start with '/', got ${JSON.stringify(req?.path)}`);
   }
   const method = req.method ?? (req.body || req.form ? 'POST' : 'GET');
+  if (!HTTP_METHODS.includes(method)) throw new WxConfigError(`request: method must be one of ${HTTP_METHODS.join(', ')}, got ${JSON.stringify(method)}`);
+  const protocol = req.protocol ?? raw.protocol;
   return {
     id: `request ${method} ${req.path}`,
     method,
     host: req.host,
     path: req.path,
-    auth: req.auth ?? 'access_token',
+    auth: req.auth ?? raw.auth,
     appTypes: [appType],
     idempotent: req.idempotent ?? false,
+    ...(protocol && protocol !== 'wechat' ? { protocol } : {}),
+    ...(req.encoding && req.encoding !== 'json' ? { encoding: req.encoding } : {}),
     ...(req.response && req.response !== 'json' ? { response: req.response } : {}),
     query: Object.keys(req.query ?? {}),
     ...(req.form ? { form: Object.keys(req.form) } : {}),

@@ -71,6 +71,26 @@ export class WxApiError extends WxError {
   }
 }
 
+/**
+ * WeChat Pay refused: v3 answers an HTTP status with `{ code, message, detail }`; v2 answers
+ * `return_code` / `result_code` FAIL with `err_code` (then in `code`) and its description.
+ */
+export class WxPayError extends WxError {
+  override name = 'WxPayError';
+  readonly version: 'v2' | 'v3';
+  readonly status: number;
+  /** v3 `code` (`PARAM_ERROR`, `SYSTEM_ERROR`, …) or v2 `err_code` (or `return_code` when the call itself failed). */
+  readonly code: string;
+  readonly detail: unknown;
+  constructor(args: { version: 'v2' | 'v3'; status: number; code: string; message: string; detail?: unknown; endpoint?: string }) {
+    super(`${args.endpoint ? `${args.endpoint}: ` : ''}WeChat Pay ${args.version} ${args.status !== 200 ? `HTTP ${args.status} ` : ''}${args.code}: ${redact(args.message)}`, { endpoint: args.endpoint });
+    this.version = args.version;
+    this.status = args.status;
+    this.code = args.code;
+    this.detail = args.detail;
+  }
+}
+
 /** The server answered with an HTTP status outside 2xx and no WeChat errcode body. */
 export class WxHttpError extends WxError {
   override name = 'WxHttpError';
@@ -148,7 +168,10 @@ export class WxStorageError extends WxError {
 
 export type CryptoFailure = 'signature' | 'key' | 'base64' | 'padding' | 'length' | 'receive_id' | 'timestamp' | 'format';
 
-/** Callback signature, AES or envelope failure. Nothing partially decrypted is ever attached. */
+/**
+ * A signature, AES or envelope failure: a callback, a Pay answer or notification that does not
+ * verify, a probe. Nothing unverified or partially decrypted is ever attached.
+ */
 export class WxCryptoError extends WxError {
   override name = 'WxCryptoError';
   readonly reason: CryptoFailure;

@@ -1,7 +1,7 @@
 // When a failed call may be sent again. WeChat answers almost everything with HTTP 200 and an
 // errcode, so "retry on failure" must be decided by meaning: a message send that timed out may
 // have been delivered, and sending it again would message the user twice.
-import { WxApiError, WxHttpError, WxNetworkError, WxTimeoutError } from './errors.js';
+import { WxApiError, WxHttpError, WxNetworkError, WxPayError, WxTimeoutError } from './errors.js';
 
 export interface RetryOptions {
   /**
@@ -20,6 +20,8 @@ export const DEFAULT_RETRY: RetryOptions = { retries: 3, baseDelayMs: 200, maxDe
 export function isTransient(error: unknown): boolean {
   if (error instanceof WxApiError) return error.errcode === -1;
   if (error instanceof WxHttpError) return error.status >= 500 || error.status === 429;
+  // Pay: a 5xx / 429, or v2's SYSTEMERROR / v3's SYSTEM_ERROR ("try again with the same request").
+  if (error instanceof WxPayError) return error.status >= 500 || error.status === 429 || error.code === 'SYSTEMERROR' || error.code === 'SYSTEM_ERROR';
   return error instanceof WxNetworkError || error instanceof WxTimeoutError;
 }
 
