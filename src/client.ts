@@ -64,6 +64,21 @@ export interface ClientOptions<A extends 'official_account' | 'mini_program'> ex
 
 const APP_TYPES = ['official_account', 'mini_program'];
 
+/**
+ * A client for one official account or mini program: its access_token (fetched once however many
+ * callers ask, refreshed ahead of expiry, replaced once after 40001), transport and policies.
+ * Generated endpoint functions take it as their first argument.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from 'wxkit';
+ * import { Material } from 'wxkit/official-account';
+ *
+ * const oa = createClient({ appType: 'official_account', appid: 'wx…', appsecret: process.env.WX_SECRET! });
+ * const { item } = await Material.batchGetMaterial(oa, { type: 'image', offset: 0, count: 20 });
+ * ```
+ * @throws {WxConfigError} for a missing or malformed appType, appid or appsecret
+ */
 export function createClient<A extends 'official_account' | 'mini_program'>(options: ClientOptions<A>): Client<A> {
   if (!APP_TYPES.includes(options?.appType)) {
     throw new WxConfigError(`createClient: appType must be 'official_account' or 'mini_program', got ${JSON.stringify(options?.appType)}`);

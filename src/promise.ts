@@ -43,14 +43,18 @@ export class WxPromise<T> extends Promise<T> {
     return this.#data;
   }
 
+  // `reason: any`, exactly as lib.es5's Promise declares it: with `unknown`, a handler written for
+  // any other promise, `.catch((e: Error) => …)`, would not compile against a wxkit call.
   override then<A = T, B = never>(
     onfulfilled?: ((value: T) => A | PromiseLike<A>) | null,
-    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+    // biome-ignore lint/suspicious/noExplicitAny: mirrors Promise.prototype.then's own signature
+    onrejected?: ((reason: any) => B | PromiseLike<B>) | null,
   ): Promise<A | B> {
     return this.#parsed().then(onfulfilled, onrejected);
   }
 
-  override catch<B = never>(onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<T | B> {
+  // biome-ignore lint/suspicious/noExplicitAny: mirrors Promise.prototype.catch's own signature
+  override catch<B = never>(onrejected?: ((reason: any) => B | PromiseLike<B>) | null): Promise<T | B> {
     return this.#parsed().catch(onrejected);
   }
 

@@ -23,6 +23,23 @@ import { componentCredentials } from './tokens.js';
 import type { ComponentOptions, WxComponent } from './types.js';
 import { bindComponentUrl, componentLoginPageUrl } from './urls.js';
 
+/**
+ * A third-party platform (第三方平台): the verify ticket stored the moment it arrives, the
+ * component and authorizer tokens, the authorization flow and its events, and clients for each
+ * authorizer that every generated endpoint accepts.
+ *
+ * @example
+ * ```ts
+ * import { createComponent } from 'wxkit/component';
+ * import { redisStorage } from 'wxkit';
+ *
+ * const component = createComponent({
+ *   appid: 'wx…', appsecret: process.env.COMPONENT_SECRET!, token: process.env.COMPONENT_TOKEN!,
+ *   encodingAESKey: process.env.COMPONENT_AES_KEY!, storage: redisStorage({ url: process.env.REDIS_URL! }),
+ * });
+ * const client = await component.authorizer('wx_authorizer…');
+ * ```
+ */
 export function createComponent(options: ComponentOptions): WxComponent {
   const componentAppid = options?.componentAppid;
   if (!isAppid(componentAppid)) {

@@ -63,6 +63,18 @@ interface Cached {
 
 type HubRequest = { method: 'GET' | 'POST'; path: string; params: Record<string, string | undefined> };
 
+/**
+ * Token and ticket providers that ask a hub instead of WeChat; spread `hubClientOptions(hub, appid)`
+ * into createClient. Answers are cached briefly; a token WeChat refused is reported to the hub once.
+ *
+ * @example
+ * ```ts
+ * import { createClient, hubClientOptions, hubStorage } from 'wxkit';
+ *
+ * const hub = hubStorage({ url: 'http://10.0.0.5:8720', secret: process.env.HUB_SECRET! });
+ * const oa = createClient({ appType: 'official_account', appid: 'wx…', ...hubClientOptions(hub, 'wx…') });
+ * ```
+ */
 export function hubStorage(options: HubStorageOptions): HubStorage {
   if (typeof options?.url !== 'string' || !/^https?:\/\//.test(options.url)) {
     throw new WxConfigError(`hubStorage: url must be the hub's http(s) base URL, got ${JSON.stringify(options?.url)}`);

@@ -93,6 +93,19 @@ export interface Hub extends HubRegistrar {
 /** A token the hub fetched this recently is not fetched again on a client's say-so. */
 export const DEFAULT_FORCED_REFRESH_INTERVAL_SECONDS = 5;
 
+/**
+ * The hub (central token node): the one process that talks to WeChat's token endpoints for a fleet,
+ * serving tokens and tickets to clients configured with `hubStorage`, refreshing them before they
+ * expire, and coalescing forced refreshes.
+ *
+ * @example
+ * ```ts
+ * import { createHub } from 'wxkit';
+ *
+ * const hub = createHub({ secret: process.env.HUB_SECRET!, apps: [{ appid: 'wx…', appsecret: process.env.WX_SECRET! }] });
+ * const server = await hub.listen({ port: 8720 });
+ * ```
+ */
 export function createHub(options: HubOptions): Hub {
   if (typeof options?.secret !== 'string' || options.secret.length < 16) {
     throw new WxConfigError('createHub: secret must be a string of at least 16 characters');

@@ -74,6 +74,22 @@ export type MessageHandler = ((request: Request) => Promise<Response>) & { reado
 
 const MiB = 1024 * 1024;
 
+/**
+ * A web-standard handler `(Request) => Promise<Response>` for WeChat's pushes: it verifies the
+ * signature and the timestamp window, decrypts, parses a typed message, drops duplicates and
+ * replays, calls `onMessage`, and seals the reply. Mount it with `toNodeHandler` /
+ * `toExpressMiddleware` (GET for URL verification and POST for pushes) or on any Fetch server.
+ *
+ * @example
+ * ```ts
+ * import { createMessageHandler, replyText } from 'wxkit/server';
+ *
+ * const handler = createMessageHandler({
+ *   token: process.env.WX_TOKEN!, encodingAESKey: process.env.WX_AES_KEY!, appid: 'wx…',
+ *   onMessage: (m) => (m.kind === 'text' ? replyText(m, `you said ${m.Content}`) : undefined),
+ * });
+ * ```
+ */
 export function createMessageHandler(options: MessageHandlerOptions): MessageHandler {
   const { token, appid, onMessage } = options;
   if (typeof token !== 'string' || token === '') throw new WxConfigError('createMessageHandler: token is required');

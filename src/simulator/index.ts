@@ -88,6 +88,23 @@ export const DEMO_APPS: SimulatorApp[] = [
   { appid: 'wx0000000000000002', secret: 'demo-mini-program-secret', appType: 'mini_program' },
 ];
 
+/**
+ * Starts the local WeChat on a loopback port: it issues and enforces tokens, answers every
+ * catalogued endpoint from its example, plays the third-party platform, and injects faults.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from 'wxkit';
+ * import { Material } from 'wxkit/official-account';
+ * import { startSimulator } from 'wxkit/simulator';
+ *
+ * const sim = await startSimulator();
+ * const [app] = sim.apps;
+ * const oa = createClient({ appType: 'official_account', appid: app.appid, appsecret: app.secret, baseUrl: sim.url });
+ * await Material.getMaterialCount(oa);
+ * await sim.close();
+ * ```
+ */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const apps = options.apps ?? DEMO_APPS;
   const state = new SimulatorState(apps, options.tokenTtlSeconds ?? 7200, options.now ?? Date.now);

@@ -42,6 +42,17 @@ const WRITE_LOCK_MAX_HOLD_MS = 10_000;
 /** How long set/deleteIf wait for another process's write lock (a live holder keeps it for ms). */
 const WRITE_LOCK_WAIT_MS = 15_000;
 
+/**
+ * Token storage for the processes of one host: one JSON file per key in `dir` (created 0700),
+ * atomic writes, and a refresh lock that a crashed holder cannot keep.
+ *
+ * @example
+ * ```ts
+ * import { createClient, fileStorage } from 'wxkit';
+ *
+ * createClient({ appType: 'mini_program', appid: 'wx…', appsecret: process.env.WX_SECRET!, storage: fileStorage({ dir: '/var/lib/wxkit' }) });
+ * ```
+ */
 export function fileStorage(options: { dir: string; now?: () => number }): Storage {
   // `now` dates values; leases and file ages use the real clock, which is what file mtimes follow.
   const now = options.now ?? Date.now;
