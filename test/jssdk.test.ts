@@ -1,36 +1,36 @@
-// JS-SDK signatures against the official vectors in ../shared/reference (a missing file fails).
+// JS-SDK signatures against the official vectors (embedded in test/fixtures/vectors/jssdk.json;
+// the copy in ../shared/reference is checked too where that folder exists).
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cardExt, createClient, jsapiConfig, signCard, signJsapi, WxConfigError } from '../src/index.js';
 import { startSimulator, type Simulator } from '../src/simulator/index.js';
+import { describeReference, readFixtureJson, readReferenceJson, sameVector, type CryptoCase } from './reference.js';
 
-interface JssdkCase {
-  name: string;
-  type: string;
+interface JssdkCase extends CryptoCase {
   input: { jsapi_ticket: string; noncestr: string; timestamp: string; url: string };
   expected: { string1: string; signature: string };
 }
 
-const VECTORS = new URL('../../shared/reference/signatures/official_jssdk.json', import.meta.url);
-if (!existsSync(VECTORS)) throw new Error(`JS-SDK vectors missing: ${fileURLToPath(VECTORS)} (shared/ must sit beside the repository)`);
-const cases = JSON.parse(readFileSync(VECTORS, 'utf8')) as JssdkCase[];
+const cases = readFixtureJson<JssdkCase[]>('vectors/jssdk.json');
+
+function checkJssdkCase(c: JssdkCase): void {
+  expect(c.type).toBe('jssdk_signature');
+  const { jsapi_ticket, noncestr, timestamp, url } = c.input;
+  // string1 is the documented intermediate: keys in ASCII order, raw values; the signature is its SHA-1.
+  expect(c.expected.string1).toBe(`jsapi_ticket=${jsapi_ticket}&noncestr=${noncestr}&timestamp=${timestamp}&url=${url}`);
+  expect(createHash('sha1').update(c.expected.string1).digest('hex')).toBe(c.expected.signature);
+  expect(signJsapi({ ticket: jsapi_ticket, nonceStr: noncestr, timestamp, url })).toBe(c.expected.signature);
+  expect(signJsapi({ ticket: jsapi_ticket, nonceStr: noncestr, timestamp: Number(timestamp), url })).toBe(c.expected.signature);
+  // The page reports its URL without the fragment; a #hash must not change the signature.
+  expect(signJsapi({ ticket: jsapi_ticket, nonceStr: noncestr, timestamp, url: `${url}#/spa/route` })).toBe(c.expected.signature);
+}
 
 describe('signJsapi', () => {
   it('has the official vectors to check', () => {
-    expect(cases.filter((c) => c.type === 'jssdk_signature').length).toBeGreaterThanOrEqual(2);
+    expect(cases.map((c) => c.id)).toEqual(['jssdk/url-with-query', 'jssdk/url-without-query']);
   });
 
-  for (const c of cases.filter((x) => x.type === 'jssdk_signature')) {
-    it(`reproduces: ${c.name}`, () => {
-      const { jsapi_ticket, noncestr, timestamp, url } = c.input;
-      expect(signJsapi({ ticket: jsapi_ticket, nonceStr: noncestr, timestamp, url })).toBe(c.expected.signature);
-      expect(signJsapi({ ticket: jsapi_ticket, nonceStr: noncestr, timestamp: Number(timestamp), url })).toBe(c.expected.signature);
-      // The page reports its URL without the fragment; a #hash must not change the signature.
-      expect(signJsapi({ ticket: jsapi_ticket, nonceStr: noncestr, timestamp, url: `${url}#/spa/route` })).toBe(c.expected.signature);
-    });
-  }
+  for (const c of cases) it(`reproduces: ${c.id}`, () => checkJssdkCase(c));
 
   it('rejects missing input with a config error', () => {
     expect(() => signJsapi({ ticket: '', nonceStr: 'n', timestamp: 1, url: 'http://a' })).toThrow(WxConfigError);
@@ -91,4 +91,15 @@ describe('jsapiConfig and cardExt (against the simulator)', () => {
     expect(parsed).toEqual({ timestamp: '1700000000', nonce_str: 'abc', signature: expected, code: '12345', openid: 'oUser' });
     expect(signCard(['b', undefined, 'a', '', 3])).toBe(createHash('sha1').update('3ab').digest('hex'));
   });
+});
+
+describeReference('JS-SDK vectors (../shared/reference conformance)', () => {
+  const referenceCases = readReferenceJson<JssdkCase[]>('signatures/official_jssdk.json');
+
+  it('every reference vector is among the embedded copies, and no other', () => {
+    expect(referenceCases.filter((r) => !cases.some((c) => sameVector(r, c))).map((r) => r.name)).toEqual([]);
+    expect(referenceCases).toHaveLength(cases.length);
+  });
+
+  for (const c of referenceCases) it(`reproduces: ${c.name}`, () => checkJssdkCase(c));
 });

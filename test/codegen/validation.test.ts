@@ -69,7 +69,11 @@ describe('catalog validation names file, line, endpoint and field', () => {
     const p = problemsFor(
       HEAD.replace('method: POST', 'method: GET') + '    query:\n      id: string\n    body:\n      id: string\n    result: {}\n    example: {}\n    retries: 3\n',
     );
-    expect(p).toContain('official-account/menu.yaml:5 Menu.createMenu: unknown key(s) retries');
+    expect(p).toEqual([
+      'official-account/menu.yaml:5 Menu.createMenu: unknown key(s) retries',
+      'official-account/menu.yaml:14 Menu.createMenu: body: a GET endpoint takes query parameters only',
+      'official-account/menu.yaml:14 Menu.createMenu: body.id: also declared in query',
+    ]);
   });
 
   it('a GET endpoint with a body', () => {

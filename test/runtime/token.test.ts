@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Material } from '../../generated/official-account/index.js';
-import { fileStorage, memoryStorage, TokenManager } from '../../src/index.js';
-import { server, testClient, tokenEndpoint, WX } from '../helpers.js';
+import { fileStorage, memoryStorage, TokenManager, type Storage } from '../../src/index.js';
+import { deferred, drainMicrotasks, server, testClient, tokenEndpoint, WX } from '../helpers.js';
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => server.resetHandlers());
@@ -26,10 +26,16 @@ function countEndpoint(tokenOk: (t: string | null) => boolean) {
 
 describe('access_token single-flight', () => {
   it('1,000 concurrent cold calls make exactly one token request', async () => {
-    const tokens = tokenEndpoint({ delayMs: 20 });
+    const gate = deferred();
+    const tokens = tokenEndpoint({ gate: gate.promise });
     const seen = countEndpoint(() => true);
     const client = testClient();
-    const results = await Promise.all(Array.from({ length: 1000 }, () => Material.getMaterialCount(client)));
+    const calls = Promise.all(Array.from({ length: 1000 }, () => Material.getMaterialCount(client)));
+    // Hold the token request open until every caller has asked for a token, then let it answer.
+    await tokens.requested;
+    await drainMicrotasks();
+    gate.resolve();
+    const results = await calls;
     expect(tokens.count).toBe(1);
     expect(results.every((r) => r.image_count === 3)).toBe(true);
     expect(new Set(seen)).toEqual(new Set(['T1']));
@@ -72,11 +78,20 @@ describe('TokenManager', () => {
   it('refreshes ahead of expiry, in the background while the old token is still good', async () => {
     let now = 1_000_000;
     let n = 0;
-    const tm = new TokenManager({ key: 'k', storage: memoryStorage({ now: () => now }), now: () => now, refreshMarginMs: 300_000, fetch: async () => ({ value: `T${++n}`, expiresIn: 7200 }) });
+    const refreshed = deferred();
+    const tm = new TokenManager({
+      key: 'k',
+      storage: memoryStorage({ now: () => now }),
+      now: () => now,
+      refreshMarginMs: 300_000,
+      fetch: async () => ({ value: `T${++n}`, expiresIn: 7200 }),
+      onRefresh: (t) => t.value === 'T2' && refreshed.resolve(),
+    });
     expect(await tm.get()).toBe('T1');
     now += 7200_000 - 200_000; // 200 s left: inside the margin, still valid
     expect(await tm.get()).toBe('T1');
-    await new Promise((r) => setTimeout(r, 10));
+    await refreshed.promise; // the background refresh stored T2...
+    await drainMicrotasks(); // ...and finished (lock released, in-flight promise cleared)
     expect(n).toBe(2);
     expect(await tm.get()).toBe('T2');
     now += 7200_000; // T2 has expired entirely: callers wait for a new one
@@ -98,11 +113,15 @@ describe('TokenManager', () => {
     let now = 1_000_000;
     let n = 0;
     const errors: unknown[] = [];
+    const failed = deferred();
     const tm = new TokenManager({
       key: 'k',
       storage: memoryStorage({ now: () => now }),
       now: () => now,
-      onBackgroundError: (e) => errors.push(e),
+      onBackgroundError: (e) => {
+        errors.push(e);
+        failed.resolve();
+      },
       fetch: async () => {
         if (++n === 2) throw new Error('WeChat busy');
         return { value: `T${n}`, expiresIn: 7200 };
@@ -111,7 +130,8 @@ describe('TokenManager', () => {
     expect(await tm.get()).toBe('T1');
     now += 7200_000 - 200_000;
     expect(await tm.get()).toBe('T1');
-    await new Promise((r) => setTimeout(r, 10));
+    await failed.promise; // the background refresh has failed and been reported
+    await drainMicrotasks();
     expect(errors).toHaveLength(1);
     expect((errors[0] as Error).message).toBe('WeChat busy');
     expect(await tm.expiresAt('T1')).toBe(1_000_000 + 7200_000);
@@ -220,12 +240,27 @@ describe('fileStorage', () => {
   });
 
   it('two clients sharing a file store make one token request', async () => {
-    const tokens = tokenEndpoint({ delayMs: 30 });
+    const gate = deferred();
+    const tokens = tokenEndpoint({ gate: gate.promise });
     countEndpoint(() => true);
-    const storage = fileStorage({ dir: dir() });
+    const files = fileStorage({ dir: dir() });
+    // Seen from outside: the moment one client finds the refresh lock taken by the other.
+    const contended = deferred();
+    const storage: Storage = {
+      ...files,
+      lock: async (key, ttlMs) => {
+        const unlock = await files.lock!(key, ttlMs);
+        if (!unlock) contended.resolve();
+        return unlock;
+      },
+    };
     const a = testClient({ storage });
     const b = testClient({ storage });
-    await Promise.all([...Array.from({ length: 20 }, () => Material.getMaterialCount(a)), ...Array.from({ length: 20 }, () => Material.getMaterialCount(b))]);
+    const calls = Promise.all([...Array.from({ length: 20 }, () => Material.getMaterialCount(a)), ...Array.from({ length: 20 }, () => Material.getMaterialCount(b))]);
+    // The token request stays open until one client fetches and the other waits on its lock.
+    await Promise.all([tokens.requested, contended.promise]);
+    gate.resolve();
+    await calls;
     expect(tokens.count).toBe(1);
   });
 });

@@ -4,11 +4,14 @@ import { WxConfigError, WxCryptoError } from '../../src/errors.js';
 import { createCrypto, decodeBase64Strict, sha1Signature, verifySignature } from '../../src/server/crypto.js';
 import { readEnvelope } from '../../src/server/envelope.js';
 import { decryptUserData, decryptUserDataText, verifyRawDataSignature } from '../../src/server/index.js';
+import { describeReference, readFixtureJson, readReferenceJson, sameVector, type CryptoCase } from '../reference.js';
 import { prng } from './helpers.js';
-import { readReferenceJson, type CryptoCase } from './reference.js';
 
-const msgCases = readReferenceJson<CryptoCase[]>('crypto/official_msg_crypt.json');
-const mpCases = readReferenceJson<CryptoCase[]>('crypto/official_miniprogram.json');
+// The official vectors ship with the tests (test/fixtures/vectors); the reference folder, where it
+// exists, is checked against the same assertions and against these copies.
+const msgCases = readFixtureJson<CryptoCase[]>('vectors/msg-crypt.json');
+const mpCases = readFixtureJson<CryptoCase[]>('vectors/miniprogram.json');
+const label = (c: CryptoCase): string => `${c.type}: ${c.id ?? c.name}`;
 
 function caught(fn: () => unknown): unknown {
   try {
@@ -19,61 +22,73 @@ function caught(fn: () => unknown): unknown {
   throw new Error('expected a throw');
 }
 
-describe('official WXBizMsgCrypt vectors', () => {
-  it('covers every case type in the file', () => {
+function checkMsgCase(c: CryptoCase): void {
+  const { input, expected } = c;
+  switch (c.type) {
+    case 'url_signature': {
+      const sig = sha1Signature([input.token!, input.timestamp!, input.nonce!]);
+      expect(sig).toBe(expected.signature);
+      expect(verifySignature(sig, expected.signature!)).toBe(true);
+      break;
+    }
+    case 'msg_signature': {
+      expect(sha1Signature([input.token!, input.timestamp!, input.nonce!, input.encrypt!])).toBe(expected.msg_signature);
+      break;
+    }
+    case 'wxbizmsgcrypt_decrypt': {
+      const crypto = createCrypto({ token: input.token!, encodingAESKey: input.encoding_aes_key!, receiveId: input.receive_id! });
+      expect(crypto.verify(input.msg_signature!, input.timestamp!, input.nonce!, input.encrypt!)).toBe(true);
+      const out = crypto.decrypt(input.encrypt!);
+      expect(out.message).toBe(expected.msg);
+      expect(out.receiveId).toBe(expected.receive_id);
+      // Byte-for-byte re-encryption with the random prefix the ciphertext carried.
+      expect(crypto.encrypt(out.message, Buffer.from(expected.random!, 'utf8'))).toBe(input.encrypt);
+      if (input.post_body !== undefined) expect(readEnvelope(input.post_body).encrypt).toBe(input.encrypt);
+      break;
+    }
+    case 'wxbizmsgcrypt_encrypt': {
+      const crypto = createCrypto({ token: input.token!, encodingAESKey: input.encoding_aes_key!, receiveId: input.receive_id! });
+      const encrypt = crypto.encrypt(input.msg!, Buffer.from(input.random!, 'utf8'));
+      expect(encrypt).toBe(expected.encrypt);
+      expect(crypto.signature(input.timestamp!, input.nonce!, encrypt)).toBe(expected.msg_signature);
+      expect(crypto.decrypt(encrypt)).toEqual({ message: input.msg, receiveId: input.receive_id });
+      break;
+    }
+    case 'wecom_verify_url': {
+      // No receiveId configured: decrypt reports the embedded corpid without checking it.
+      const crypto = createCrypto({ token: input.token!, encodingAESKey: input.encoding_aes_key! });
+      expect(crypto.verify(input.msg_signature!, input.timestamp!, input.nonce!, input.echostr!)).toBe(true);
+      const out = crypto.decrypt(input.echostr!);
+      expect(out).toEqual({ message: expected.echostr_plain, receiveId: expected.receive_id });
+      const again = createCrypto({ token: input.token!, encodingAESKey: input.encoding_aes_key!, receiveId: expected.receive_id! });
+      expect(again.encrypt(out.message, Buffer.from(expected.random!, 'utf8'))).toBe(input.echostr);
+      break;
+    }
+    default:
+      throw new Error(`unhandled vector type ${c.type}`);
+  }
+}
+
+describe('official WXBizMsgCrypt vectors (test/fixtures/vectors)', () => {
+  it('covers every case type', () => {
     const types = new Set(msgCases.map((c) => c.type));
     expect([...types].sort()).toEqual(['url_signature', 'wecom_verify_url', 'wxbizmsgcrypt_decrypt', 'wxbizmsgcrypt_encrypt']);
     expect(msgCases).toHaveLength(15);
+    expect(new Set(msgCases.map((c) => c.id)).size).toBe(15);
   });
 
-  for (const c of msgCases) {
-    const { input, expected } = c;
-    it(`${c.type}: ${c.name}`, () => {
-      switch (c.type) {
-        case 'url_signature': {
-          const sig = sha1Signature([input.token!, input.timestamp!, input.nonce!]);
-          expect(sig).toBe(expected.signature);
-          expect(verifySignature(sig, expected.signature!)).toBe(true);
-          break;
-        }
-        case 'msg_signature': {
-          expect(sha1Signature([input.token!, input.timestamp!, input.nonce!, input.encrypt!])).toBe(expected.msg_signature);
-          break;
-        }
-        case 'wxbizmsgcrypt_decrypt': {
-          const crypto = createCrypto({ token: input.token!, encodingAESKey: input.encoding_aes_key!, receiveId: input.receive_id! });
-          expect(crypto.verify(input.msg_signature!, input.timestamp!, input.nonce!, input.encrypt!)).toBe(true);
-          const out = crypto.decrypt(input.encrypt!);
-          expect(out.message).toBe(expected.msg);
-          expect(out.receiveId).toBe(expected.receive_id);
-          // Byte-for-byte re-encryption with the random prefix the ciphertext carried.
-          expect(crypto.encrypt(out.message, Buffer.from(expected.random!, 'utf8'))).toBe(input.encrypt);
-          if (input.post_body !== undefined) expect(readEnvelope(input.post_body).encrypt).toBe(input.encrypt);
-          break;
-        }
-        case 'wxbizmsgcrypt_encrypt': {
-          const crypto = createCrypto({ token: input.token!, encodingAESKey: input.encoding_aes_key!, receiveId: input.receive_id! });
-          const encrypt = crypto.encrypt(input.msg!, Buffer.from(input.random!, 'utf8'));
-          expect(encrypt).toBe(expected.encrypt);
-          expect(crypto.signature(input.timestamp!, input.nonce!, encrypt)).toBe(expected.msg_signature);
-          expect(crypto.decrypt(encrypt)).toEqual({ message: input.msg, receiveId: input.receive_id });
-          break;
-        }
-        case 'wecom_verify_url': {
-          // No receiveId configured: decrypt reports the embedded corpid without checking it.
-          const crypto = createCrypto({ token: input.token!, encodingAESKey: input.encoding_aes_key! });
-          expect(crypto.verify(input.msg_signature!, input.timestamp!, input.nonce!, input.echostr!)).toBe(true);
-          const out = crypto.decrypt(input.echostr!);
-          expect(out).toEqual({ message: expected.echostr_plain, receiveId: expected.receive_id });
-          const again = createCrypto({ token: input.token!, encodingAESKey: input.encoding_aes_key!, receiveId: expected.receive_id! });
-          expect(again.encrypt(out.message, Buffer.from(expected.random!, 'utf8'))).toBe(input.echostr);
-          break;
-        }
-        default:
-          throw new Error(`unhandled vector type ${c.type}`);
-      }
-    });
-  }
+  for (const c of msgCases) it(label(c), () => checkMsgCase(c));
+});
+
+describeReference('official WXBizMsgCrypt vectors (../shared/reference conformance)', () => {
+  const referenceCases = readReferenceJson<CryptoCase[]>('crypto/official_msg_crypt.json');
+
+  it('every reference vector is among the embedded copies, and no other', () => {
+    expect(referenceCases.filter((r) => !msgCases.some((c) => sameVector(r, c))).map((r) => r.name)).toEqual([]);
+    expect(referenceCases).toHaveLength(msgCases.length);
+  });
+
+  for (const c of referenceCases) it(label(c), () => checkMsgCase(c));
 });
 
 describe('crypto failures are typed and say nothing secret', () => {
@@ -186,28 +201,43 @@ describe('crypto failures are typed and say nothing secret', () => {
   });
 });
 
-describe('official mini program vectors', () => {
-  for (const c of mpCases) {
-    it(`${c.type}: ${c.name}`, () => {
-      const { input, expected } = c;
-      if (c.type === 'miniprogram_decrypt') {
-        const args = { sessionKey: input.session_key!, iv: input.iv!, encryptedData: input.encrypted_data! };
-        expect(decryptUserDataText(args)).toBe(expected.plaintext);
-        const data = decryptUserData<{ openId: string; watermark: { appid: string } }>({ ...args, appid: 'wx4f4bc4dec97d474b' });
-        expect(data.openId).toBe('oGZUI0egBJY1zhBYw2KhdUfwVJJE');
-        const error = caught(() => decryptUserData({ ...args, appid: 'wxsomeoneelse' }));
-        expect((error as WxCryptoError).reason).toBe('receive_id');
-        expect((caught(() => decryptUserDataText({ ...args, sessionKey: 'AAAA' })) as WxCryptoError).reason).toBe('key');
-        expect((caught(() => decryptUserDataText({ ...args, iv: '%%%' })) as WxCryptoError).reason).toBe('base64');
-        const wrongKey = caught(() => decryptUserDataText({ ...args, sessionKey: Buffer.alloc(16, 7).toString('base64') }));
-        expect(wrongKey).toBeInstanceOf(WxCryptoError);
-      } else if (c.type === 'miniprogram_rawdata_signature') {
-        const args = { rawData: input.raw_data!, sessionKey: input.session_key! };
-        expect(verifyRawDataSignature({ ...args, signature: expected.signature! })).toBe(true);
-        expect(verifyRawDataSignature({ ...args, signature: expected.signature!.replace(/.$/, '0') })).toBe(false);
-      } else {
-        throw new Error(`unhandled vector type ${c.type}`);
-      }
-    });
+function checkMiniProgramCase(c: CryptoCase): void {
+  const { input, expected } = c;
+  if (c.type === 'miniprogram_decrypt') {
+    const args = { sessionKey: input.session_key!, iv: input.iv!, encryptedData: input.encrypted_data! };
+    expect(decryptUserDataText(args)).toBe(expected.plaintext);
+    const data = decryptUserData<{ openId: string; watermark: { appid: string } }>({ ...args, appid: 'wx4f4bc4dec97d474b' });
+    expect(data.openId).toBe('oGZUI0egBJY1zhBYw2KhdUfwVJJE');
+    const error = caught(() => decryptUserData({ ...args, appid: 'wxsomeoneelse' }));
+    expect((error as WxCryptoError).reason).toBe('receive_id');
+    expect((caught(() => decryptUserDataText({ ...args, sessionKey: 'AAAA' })) as WxCryptoError).reason).toBe('key');
+    expect((caught(() => decryptUserDataText({ ...args, iv: '%%%' })) as WxCryptoError).reason).toBe('base64');
+    const wrongKey = caught(() => decryptUserDataText({ ...args, sessionKey: Buffer.alloc(16, 7).toString('base64') }));
+    expect(wrongKey).toBeInstanceOf(WxCryptoError);
+  } else if (c.type === 'miniprogram_rawdata_signature') {
+    const args = { rawData: input.raw_data!, sessionKey: input.session_key! };
+    expect(verifyRawDataSignature({ ...args, signature: expected.signature! })).toBe(true);
+    expect(verifyRawDataSignature({ ...args, signature: expected.signature!.replace(/.$/, '0') })).toBe(false);
+  } else {
+    throw new Error(`unhandled vector type ${c.type}`);
   }
+}
+
+describe('official mini program vectors (test/fixtures/vectors)', () => {
+  it('has both case types', () => {
+    expect(mpCases.map((c) => c.type).sort()).toEqual(['miniprogram_decrypt', 'miniprogram_rawdata_signature']);
+  });
+
+  for (const c of mpCases) it(label(c), () => checkMiniProgramCase(c));
+});
+
+describeReference('official mini program vectors (../shared/reference conformance)', () => {
+  const referenceCases = readReferenceJson<CryptoCase[]>('crypto/official_miniprogram.json');
+
+  it('every reference vector is among the embedded copies, and no other', () => {
+    expect(referenceCases.filter((r) => !mpCases.some((c) => sameVector(r, c))).map((r) => r.name)).toEqual([]);
+    expect(referenceCases).toHaveLength(mpCases.length);
+  });
+
+  for (const c of referenceCases) it(label(c), () => checkMiniProgramCase(c));
 });

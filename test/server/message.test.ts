@@ -1,16 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { WxCryptoError } from '../../src/errors.js';
 import { asArray, parseMessage, qrScene, type WxMessage } from '../../src/server/index.js';
-import { readReference, readReferenceJson, type XmlIndexEntry } from './reference.js';
+import { describeReference, readFixture, readFixtureJson, readReference, readReferenceJson, type XmlIndexEntry } from '../reference.js';
 
-const index = readReferenceJson<XmlIndexEntry[]>('xml/index.json');
-const load = (file: string): string => readReference(`xml/${file}`);
-const byFile = (fragment: string): WxMessage => {
-  const entry = index.find((e) => e.file.includes(fragment));
-  if (!entry) throw new Error(`no sample matching ${fragment}`);
-  return parseMessage(load(entry.file));
-};
 const field = (m: WxMessage, name: string): unknown => (m as Record<string, unknown>)[name];
+
+/** Our own samples (test/fixtures/messages): every id and name in them is made up. */
+interface SampleEntry {
+  file: string;
+  kind: string;
+  /** Fields the parsed message must contain, with the JS types parseMessage gives them. */
+  fields: Record<string, unknown>;
+}
+const samples = readFixtureJson<SampleEntry[]>('messages/index.json');
+const sample = (file: string): WxMessage => {
+  if (!samples.some((e) => e.file === file)) throw new Error(`no sample ${file} in test/fixtures/messages/index.json`);
+  return parseMessage(readFixture(`messages/${file}`));
+};
 
 // The variants wxkit types. A sample whose MsgType/Event/InfoType is listed here must get that kind;
 // anything else must come back as 'unknown' with its fields intact.
@@ -31,7 +37,178 @@ function expectedKind(entry: XmlIndexEntry): string {
   return 'unknown';
 }
 
-describe('every reference sample (xml/index.json)', () => {
+describe('own samples (test/fixtures/messages)', () => {
+  it('cover every kind wxkit types, and some it does not', () => {
+    const kinds = new Set(samples.map((e) => e.kind));
+    const typed = [
+      ...[...TYPED_MESSAGES],
+      ...[...TYPED_EVENTS].map((e) => `event.${e}`),
+      ...[...TYPED_INFOS].map((i) => `info.${i}`),
+    ];
+    expect(typed.filter((k) => !kinds.has(k))).toEqual([]);
+    expect(kinds.has('unknown')).toBe(true);
+    expect(new Set(samples.map((e) => e.file)).size).toBe(samples.length);
+  });
+
+  for (const entry of samples) {
+    it(`${entry.kind}: ${entry.file}`, () => {
+      const text = readFixture(`messages/${entry.file}`);
+      expect(text.trimStart()[0]).toBe(entry.file.endsWith('.json') ? '{' : '<');
+      const message = parseMessage(text);
+      expect(message.kind).toBe(entry.kind);
+      expect(message).toMatchObject(entry.fields);
+      if (field(message, 'MsgId') !== undefined) expect(typeof field(message, 'MsgId')).toBe('string');
+      if (message.kind !== 'unknown') expect(typeof field(message, 'CreateTime')).toBe('number');
+    });
+  }
+});
+
+describe('field conversion', () => {
+  it('user messages', () => {
+    const text = sample('mp/text.xml');
+    // 7301234567890123456 is beyond 2^53: as a number it would have been rounded.
+    expect(text).toMatchObject({ kind: 'text', Content: '早上好，wxkit <3 & friends', MsgId: '7301234567890123456', CreateTime: 1712345678 });
+    expect(sample('mp/location.xml')).toMatchObject({ kind: 'location', Location_X: 31.230416, Location_Y: 121.473701, Scale: 16, Label: '上海市黄浦区人民大道' });
+    expect(sample('mp/voice-recognition.xml')).toMatchObject({ kind: 'voice', Recognition: '明天会下雨吗' });
+    expect(sample('mp/text-from-article.xml')).toMatchObject({ kind: 'text', MsgDataId: '2247483650', Idx: '1' });
+    expect(sample('work/text-with-agentid.xml')).toMatchObject({ kind: 'text', AgentID: 1000007 });
+  });
+
+  it('events', () => {
+    const qr = sample('mp/event-subscribe-qrscene.xml');
+    expect(qr).toMatchObject({ kind: 'event.subscribe', EventKey: 'qrscene_spring-fair', Ticket: 'gQMadeUpTicket0001' });
+    expect(qrScene(qr)).toBe('spring-fair');
+    expect(qrScene(sample('mp/event-scan.xml'))).toBe('booth-17');
+    expect(qrScene(sample('mp/event-subscribe.xml'))).toBeUndefined();
+    expect(qrScene(sample('mp/event-click.xml'))).toBeUndefined();
+    expect(sample('mp/event-location.xml')).toMatchObject({ Latitude: 39.908823, Longitude: 116.39747, Precision: 65 });
+
+    const mass = sample('mp/event-masssendjobfinish.xml');
+    if (mass.kind !== 'event.MASSSENDJOBFINISH') throw new Error('wrong kind');
+    expect(mass).toMatchObject({ MsgID: '1000001999', Status: 'send success', TotalCount: 120, ErrorCount: 1 });
+    const copyright = asArray(mass.CopyrightCheckResult?.ResultList);
+    expect(copyright).toHaveLength(1);
+    const items = asArray((copyright[0] as { item?: unknown[] }).item);
+    expect(items).toHaveLength(2);
+    expect(items[1]).toMatchObject({ ArticleIdx: 2, OriginalArticleUrl: 'https://example.com/original/2', CanReprint: 0, NeedShowReprintSource: 1 });
+    expect(mass.ArticleUrlResult).toMatchObject({ Count: 1, ResultList: { item: { ArticleIdx: 1, ArticleUrl: 'https://example.com/s/abc123' } } });
+
+    expect(sample('mp/event-scancode-push.xml')).toMatchObject({ ScanCodeInfo: { ScanType: 'qrcode', ScanResult: 'https://example.com/t/42' } });
+    // Numeric fields inside CDATA are numbers too; an empty Poiname stays an empty string.
+    expect(sample('mp/event-location-select.xml')).toMatchObject({
+      SendLocationInfo: { Location_X: 22.543099, Location_Y: 114.057868, Scale: 15, Poiname: '' },
+    });
+    // Two <item>s become an array, a single one stays an object: asArray() reads both alike.
+    const pics = sample('mp/event-pic-weixin.xml');
+    if (pics.kind !== 'event.pic_weixin') throw new Error('wrong kind');
+    const picList = (list: unknown): unknown[] => asArray((list as { item?: unknown }).item as object | object[]);
+    expect(pics.AgentID).toBe(1000007);
+    expect(pics.SendPicsInfo?.Count).toBe(2);
+    expect(picList(pics.SendPicsInfo?.PicList)).toHaveLength(2);
+    const one = sample('mp/event-pic-sysphoto.xml');
+    if (one.kind !== 'event.pic_sysphoto') throw new Error('wrong kind');
+    expect(one.SendPicsInfo).toEqual({ Count: 1, PicList: { item: { PicMd5Sum: '0c2f7a5e9b1d3c4a6f8e0d2b4a6c8e0f' } } });
+    expect(picList(one.SendPicsInfo?.PicList)).toEqual([{ PicMd5Sum: '0c2f7a5e9b1d3c4a6f8e0d2b4a6c8e0f' }]);
+  });
+
+  it('subscribe message events in XML and JSON', () => {
+    const popup = sample('mp/event-subscribe-msg-popup.xml');
+    if (popup.kind !== 'event.subscribe_msg_popup_event') throw new Error('wrong kind');
+    expect(asArray(popup.SubscribeMsgPopupEvent?.List).map((i) => i.SubscribeStatusString)).toEqual(['accept', 'reject']);
+    expect(asArray(popup.SubscribeMsgPopupEvent?.List).map((i) => i.PopupScene)).toEqual([2, 2]);
+    const popupJson = sample('miniprogram/subscribe-msg-popup.json');
+    if (popupJson.kind !== 'event.subscribe_msg_popup_event') throw new Error('wrong kind');
+    expect(popupJson.CreateTime).toBe(1712347000);
+    // PopupScene arrives as the string "0" in JSON and is a number after parsing, as in XML.
+    expect(asArray(popupJson.List)[0]).toEqual({ TemplateId: 'tmpl_BookingReminder_made_up_03', SubscribeStatusString: 'accept', PopupScene: 0 });
+    const sent = sample('mp/event-subscribe-msg-sent.xml');
+    if (sent.kind !== 'event.subscribe_msg_sent_event') throw new Error('wrong kind');
+    expect(asArray(sent.SubscribeMsgSentEvent?.List)[0]).toMatchObject({ MsgID: '2914523487016566784', ErrorCode: 0 });
+  });
+
+  it('third-party platform pushes', () => {
+    expect(sample('component/component-verify-ticket.xml')).toMatchObject({
+      kind: 'info.component_verify_ticket', AppId: 'wx3e1d5f7a9b2c4d60', ComponentVerifyTicket: 'ticket@@@MadeUpVerifyTicket_Rt5Yu', CreateTime: 1712348000,
+    });
+    expect(sample('component/authorized.xml')).toMatchObject({ kind: 'info.authorized', AuthorizationCodeExpiredTime: 1712351610 });
+    // Text in a numeric field is kept as it came, not turned into NaN.
+    expect(sample('component/authorized-placeholder-time.xml')).toMatchObject({ kind: 'info.authorized', AuthorizationCodeExpiredTime: '稍后过期' });
+    expect(sample('component/notify-third-fasteregister.xml')).toMatchObject({
+      kind: 'info.notify_third_fasteregister', status: 0, info: { code_type: 1, name: '示例科技有限公司' },
+    });
+  });
+
+  it('mini program JSON: string ids stay strings, long integers are not rounded', () => {
+    expect(sample('miniprogram/customer-service-text.json')).toMatchObject({
+      kind: 'text', MsgId: 'f00dbabe1234abcd5678ef90_1712347020', CreateTime: 1712347020,
+    });
+    expect(sample('miniprogram/subscribe-msg-sent.json')).toMatchObject({ List: { MsgID: '2914523487016566785' } });
+    const json = '{"ToUserName":"a","FromUserName":"b","CreateTime":1409659813,"MsgType":"text",' +
+      '"Content":"n: 12345678901234567890, \\"q\\": 98765432109876543210","MsgId":4561255354251345929,"AgentID":218,' +
+      '"Other":12345678901234567890,"Small":42}';
+    expect(parseMessage(json)).toMatchObject({
+      kind: 'text',
+      MsgId: '4561255354251345929',
+      Content: 'n: 12345678901234567890, "q": 98765432109876543210',
+      AgentID: 218,
+      Other: '12345678901234567890',
+      Small: 42,
+    });
+  });
+
+  it('long-integer quoting respects strings, escapes, fractions and exponents', () => {
+    const m = parseMessage(
+      '{"a":"say \\"12345678901234567890\\" ok","b":-12345678901234567890,"c":1234567890123456.5,' +
+        '"d":12345678901234567e2,"e":["\\\\",98765432109876543210],"f":123456789012345,"g":"x\\\\"}',
+    ) as Record<string, unknown>;
+    expect(m).toMatchObject({
+      a: 'say "12345678901234567890" ok',
+      b: '-12345678901234567890',
+      c: 1234567890123456.5,
+      d: 12345678901234567e2,
+      e: ['\\', '98765432109876543210'],
+      f: 123456789012345,
+      g: 'x\\',
+    });
+  });
+
+  it('unknown types never throw and keep every field', () => {
+    const unknown = sample('unknown/new-msgtype.xml');
+    expect(unknown).toMatchObject({ kind: 'unknown', MsgType: 'hologram', Projection: '3d', MsgId: '7301234567890125000', CreateTime: 1712349000 });
+    expect(parseMessage('<xml></xml>')).toEqual({ kind: 'unknown' });
+    expect(parseMessage('<xml><MsgType>text</MsgType></xml>').kind).toBe('unknown'); // no Content, no sender
+    expect(parseMessage('{"MsgType":"event","Event":"CLICK","CreateTime":"soon"}').kind).toBe('unknown');
+  });
+
+  it('fields named __proto__ stay data', () => {
+    const m = parseMessage('{"__proto__":{"polluted":1},"MsgType":"x"}');
+    expect(Object.keys(m)).toContain('__proto__');
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    const x = parseMessage('<xml><__proto__><polluted>1</polluted></__proto__></xml>');
+    expect(Object.getPrototypeOf(x)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+
+  it('malformed input throws WxCryptoError("format")', () => {
+    for (const bad of ['', 'plain text', '[1,2]', '{"a":', '<xml><a></xml>', '{"a":' + '['.repeat(40) + ']'.repeat(40) + '}']) {
+      try {
+        parseMessage(bad);
+        throw new Error(`accepted ${JSON.stringify(bad)}`);
+      } catch (error) {
+        expect(error).toBeInstanceOf(WxCryptoError);
+        expect((error as WxCryptoError).reason).toBe('format');
+      }
+    }
+    // The official WeCom JSON demo decrypts to text that is not valid JSON.
+    const wecom = '{ "ToUserName": "wx5823bf96d3bd56c7", "FromUserName": :mycreate", "CreateTime": 1409659813 }';
+    expect(() => parseMessage(wecom)).toThrow(WxCryptoError);
+  });
+});
+
+describeReference('every reference sample (../shared/reference/xml/index.json)', () => {
+  const index = readReferenceJson<XmlIndexEntry[]>('xml/index.json');
+  const load = (file: string): string => readReference(`xml/${file}`);
+
   it('has the expected size', () => {
     expect(index).toHaveLength(162);
   });
@@ -68,7 +245,14 @@ describe('every reference sample (xml/index.json)', () => {
   });
 });
 
-describe('field conversion', () => {
+describeReference('field conversion on the reference samples (../shared/reference)', () => {
+  const index = readReferenceJson<XmlIndexEntry[]>('xml/index.json');
+  const byFile = (fragment: string): WxMessage => {
+    const entry = index.find((e) => e.file.includes(fragment));
+    if (!entry) throw new Error(`no sample matching ${fragment}`);
+    return parseMessage(readReference(`xml/${entry.file}`));
+  };
+
   it('user messages', () => {
     const text = byFile('wechatpy-test_parser__test_parse_text_message');
     expect(text).toMatchObject({ kind: 'text', Content: 'this is a test', MsgId: '1234567890123456', CreateTime: 1348831860 });
@@ -132,70 +316,5 @@ describe('field conversion', () => {
     expect(byFile('real_notify_third_fasteregister_redacted')).toMatchObject({
       kind: 'info.notify_third_fasteregister', status: 0, info: { code_type: 1, name: 'xxx' },
     });
-  });
-
-  it('mini program JSON: string ids stay strings, long integers are not rounded', () => {
-    expect(byFile('official_customer_service_text_cloud_function')).toMatchObject({
-      kind: 'text', MsgId: '49d72d67b16d115e7935ac386f2f0fa41535298877_1555684067', CreateTime: 1555684067,
-    });
-    const json = '{"ToUserName":"a","FromUserName":"b","CreateTime":1409659813,"MsgType":"text",' +
-      '"Content":"n: 12345678901234567890, \\"q\\": 98765432109876543210","MsgId":4561255354251345929,"AgentID":218,' +
-      '"Other":12345678901234567890,"Small":42}';
-    expect(parseMessage(json)).toMatchObject({
-      kind: 'text',
-      MsgId: '4561255354251345929',
-      Content: 'n: 12345678901234567890, "q": 98765432109876543210',
-      AgentID: 218,
-      Other: '12345678901234567890',
-      Small: 42,
-    });
-  });
-
-  it('long-integer quoting respects strings, escapes, fractions and exponents', () => {
-    const m = parseMessage(
-      '{"a":"say \\"12345678901234567890\\" ok","b":-12345678901234567890,"c":1234567890123456.5,' +
-        '"d":12345678901234567e2,"e":["\\\\",98765432109876543210],"f":123456789012345,"g":"x\\\\"}',
-    ) as Record<string, unknown>;
-    expect(m).toMatchObject({
-      a: 'say "12345678901234567890" ok',
-      b: '-12345678901234567890',
-      c: 1234567890123456.5,
-      d: 12345678901234567e2,
-      e: ['\\', '98765432109876543210'],
-      f: 123456789012345,
-      g: 'x\\',
-    });
-  });
-
-  it('unknown types never throw and keep every field', () => {
-    const unknown = byFile('wechatpy-test_parser__test_parse_unknown_message');
-    expect(unknown).toMatchObject({ kind: 'unknown', MsgType: 'notsure', MsgId: '1234567890123456', CreateTime: 1348831860 });
-    expect(parseMessage('<xml></xml>')).toEqual({ kind: 'unknown' });
-    expect(parseMessage('<xml><MsgType>text</MsgType></xml>').kind).toBe('unknown'); // no Content, no sender
-    expect(parseMessage('{"MsgType":"event","Event":"CLICK","CreateTime":"soon"}').kind).toBe('unknown');
-  });
-
-  it('fields named __proto__ stay data', () => {
-    const m = parseMessage('{"__proto__":{"polluted":1},"MsgType":"x"}');
-    expect(Object.keys(m)).toContain('__proto__');
-    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
-    const x = parseMessage('<xml><__proto__><polluted>1</polluted></__proto__></xml>');
-    expect(Object.getPrototypeOf(x)).toBe(Object.prototype);
-    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
-  });
-
-  it('malformed input throws WxCryptoError("format")', () => {
-    for (const bad of ['', 'plain text', '[1,2]', '{"a":', '<xml><a></xml>', '{"a":' + '['.repeat(40) + ']'.repeat(40) + '}']) {
-      try {
-        parseMessage(bad);
-        throw new Error(`accepted ${JSON.stringify(bad)}`);
-      } catch (error) {
-        expect(error).toBeInstanceOf(WxCryptoError);
-        expect((error as WxCryptoError).reason).toBe('format');
-      }
-    }
-    // The official WeCom JSON demo decrypts to text that is not valid JSON.
-    const wecom = '{ "ToUserName": "wx5823bf96d3bd56c7", "FromUserName": :mycreate", "CreateTime": 1409659813 }';
-    expect(() => parseMessage(wecom)).toThrow(WxCryptoError);
   });
 });

@@ -16,14 +16,60 @@ import {
   replyVoice,
   type WxReply,
 } from '../../src/server/index.js';
-import { readReference } from './reference.js';
+import { describeReference, readFixture, readReference } from '../reference.js';
 
-// Incoming message as the reference replies assume it: the reply goes to "to"/"toUser" from "from"/"fromUser".
+// Incoming message as the expected replies assume it: the reply goes to `to` from `fromName`.
 const from = (to: string, fromName: string) => ({ ToUserName: fromName, FromUserName: to });
-const at = { createTime: 1122 };
-const sample = (name: string): string => readReference(`xml/reply/wxjava-${name}__test_expected.xml`).trim();
 
-describe('reply builders match the reference replies', () => {
+describe('reply builders match the expected replies (test/fixtures/replies)', () => {
+  // The user wrote to the account; the reply goes back from the account to the user.
+  const incoming = from('oWxkit_Tu7mZq2Lr9Xc4Vb1Nd8', 'gh_5f3c1e2d9a07');
+  const at = { createTime: 1712345999 };
+  const expected = (name: string): string => readFixture(`replies/${name}.xml`).trim();
+
+  it('text, image, voice byte for byte', () => {
+    expect(renderReplyXml(replyText(incoming, '收到，马上处理', at))).toBe(expected('text'));
+    expect(renderReplyXml(replyImage(incoming, 'media_reply_img_Hk4', at))).toBe(expected('image'));
+    expect(renderReplyXml(replyVoice(incoming, 'media_reply_voice_Jp7', at))).toBe(expected('voice'));
+  });
+
+  it('video, music, news, transfer_customer_service structurally', () => {
+    const same = (reply: WxReply, name: string): void =>
+      expect(parseXml(renderReplyXml(reply))).toEqual(parseXml(expected(name)));
+    same(replyVideo(incoming, { MediaId: 'media_reply_video_Wq2', Title: 'Three-minute setup', Description: 'How to connect your account' }, at), 'video');
+    same(
+      replyMusic(
+        incoming,
+        {
+          Title: '午后小调',
+          Description: 'demo track',
+          ThumbMediaId: 'thumb_music_Rr9',
+          MusicUrl: 'https://example.com/audio/afternoon.mp3',
+          HQMusicUrl: 'https://example.com/audio/afternoon-hq.mp3',
+        },
+        at,
+      ),
+      'music',
+    );
+    same(
+      replyNews(
+        incoming,
+        [
+          { Title: 'Spring sale', Description: 'Ten days only', PicUrl: 'https://example.com/img/sale.png', Url: 'https://example.com/sale?from=menu&ref=7' },
+          { Title: 'Opening hours', Description: 'Open daily 9:00-21:00', PicUrl: 'https://example.com/img/hours.png', Url: 'https://example.com/hours' },
+        ],
+        at,
+      ),
+      'news',
+    );
+    same(replyTransferCustomerService(incoming, { KfAccount: 'helper01@gh_5f3c1e2d9a07' }, at), 'transfer-customer-service');
+  });
+});
+
+describeReference('reply builders match the reference replies (../shared/reference)', () => {
+  const at = { createTime: 1122 };
+  const sample = (name: string): string => readReference(`xml/reply/wxjava-${name}__test_expected.xml`).trim();
+
   it('text, image, voice byte for byte', () => {
     expect(renderReplyXml(replyText(from('to', 'from'), 'content', at))).toBe(sample('WxMpXmlOutTextMessageTest'));
     expect(renderReplyXml(replyImage(from('to', 'from'), 'ddfefesfsdfef', at))).toBe(sample('WxMpXmlOutImageMessageTest'));

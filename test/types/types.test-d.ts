@@ -1,0 +1,68 @@
+// Compile-time guarantees of the public API. This file is checked by the TypeScript compiler (vitest
+// typecheck mode, see vitest.config.ts) and never executed: a wrong expectTypeOf fails `npm test`.
+// Even so, nothing here would send a request if it ran: every value-level call sits in a function
+// that is never invoked, and the assertions look at the types of those functions' results.
+import { describe, expectTypeOf, it } from 'vitest';
+import { Material, Menu } from '../../generated/official-account/index.js';
+import { Auth, WxaCode } from '../../generated/mini-program/index.js';
+import { bind, createClient, type BinaryResult, type CallOptions, type Client, type WithResponse, type WxPromise } from '../../src/index.js';
+import * as OfficialAccount from '../../generated/official-account/index.js';
+
+// Never called. Calling createClient and the endpoints would reach api.weixin.qq.com.
+function values() {
+  const oa = createClient({ appType: 'official_account', appid: 'wx1234', appsecret: 's' });
+  const mp = createClient({ appType: 'mini_program', appid: 'wx5678', appsecret: 's' });
+  return {
+    oa,
+    mp,
+    materials: Material.batchGetMaterial(oa, { type: 'image', offset: 0, count: 1 }),
+    qrCode: WxaCode.getUnlimitedQrCode(mp, { scene: 'x' }),
+    bound: bind(oa, OfficialAccount),
+  };
+}
+type Values = ReturnType<typeof values>;
+
+describe('public types', () => {
+  it('clients carry their app type', () => {
+    expectTypeOf<Values['oa']>().toEqualTypeOf<Client<'official_account'>>();
+    expectTypeOf<Values['mp']['appType']>().toEqualTypeOf<'mini_program'>();
+  });
+
+  it('parameters are typed, enums included', () => {
+    expectTypeOf(Material.batchGetMaterial).parameter(1).toEqualTypeOf<{ type: 'image' | 'video' | 'voice' | 'news'; offset: number; count: number }>();
+    const compileOnly = (oa: Values['oa']): void => {
+      // @ts-expect-error 'music' is not a material type
+      void Material.batchGetMaterial(oa, { type: 'music', offset: 0, count: 1 });
+      // @ts-expect-error count is required
+      void Material.batchGetMaterial(oa, { type: 'image', offset: 0 });
+    };
+    expectTypeOf(compileOnly).toBeFunction();
+  });
+
+  it('results are typed and awaitable, with withResponse()', () => {
+    expectTypeOf<Values['materials']>().toEqualTypeOf<WxPromise<Material.BatchGetMaterialResult>>();
+    expectTypeOf<Awaited<Values['materials']>['item'][number]['media_id']>().toEqualTypeOf<string>();
+    expectTypeOf<ReturnType<Values['materials']['withResponse']>>().toEqualTypeOf<Promise<WithResponse<Material.BatchGetMaterialResult>>>();
+    expectTypeOf<Values['qrCode']>().toEqualTypeOf<WxPromise<BinaryResult>>();
+  });
+
+  it('endpoints without parameters take the client and options only', () => {
+    expectTypeOf(Material.getMaterialCount).parameters.toEqualTypeOf<[Client<'official_account'>, (CallOptions | undefined)?]>();
+    expectTypeOf(Menu.getMenu).parameter(0).toEqualTypeOf<Client<'official_account'>>();
+  });
+
+  it('an endpoint refuses a client of the wrong app type at compile time', () => {
+    const compileOnly = (oa: Values['oa'], mp: Values['mp']): void => {
+      // @ts-expect-error a mini program endpoint with an official account client
+      void Auth.code2Session(oa, { js_code: 'c', grant_type: 'authorization_code' });
+      // @ts-expect-error an official account endpoint with a mini program client
+      void Material.getMaterialCount(mp);
+    };
+    expectTypeOf(compileOnly).toBeFunction();
+  });
+
+  it('the bound facade keeps the types', () => {
+    expectTypeOf<Values['bound']['Material']['getMaterialCount']>().returns.toEqualTypeOf<WxPromise<Material.GetMaterialCountResult>>();
+    expectTypeOf<Values['bound']['Material']['batchGetMaterial']>().parameter(0).toEqualTypeOf<Material.BatchGetMaterialParams>();
+  });
+});
