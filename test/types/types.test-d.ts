@@ -65,4 +65,20 @@ describe('public types', () => {
     expectTypeOf<Values['bound']['Material']['getMaterialCount']>().returns.toEqualTypeOf<WxPromise<Material.GetMaterialCountResult>>();
     expectTypeOf<Values['bound']['Material']['batchGetMaterial']>().parameter(0).toEqualTypeOf<Material.BatchGetMaterialParams>();
   });
+
+  it('bind() keeps only what the client may call: a mini program client has no official-account-only endpoints', () => {
+    const compileOnly = (mp: Values['mp']): void => {
+      const bound = bind(mp, OfficialAccount);
+      // @ts-expect-error Material is official-account only
+      void bound.Material.getMaterialCount();
+      // @ts-expect-error the JS-SDK ticket is an official account's
+      void bound.Credential.getTicket({ type: 'jsapi' });
+    };
+    expectTypeOf(compileOnly).toBeFunction();
+  });
+
+  it('a wxkit call takes the same handlers as any Promise', () => {
+    const compileOnly = (p: Values['materials']): Promise<string | Material.BatchGetMaterialResult> => p.catch((e: Error) => e.message);
+    expectTypeOf(compileOnly).returns.resolves.toEqualTypeOf<string | Material.BatchGetMaterialResult>();
+  });
 });
