@@ -12,6 +12,7 @@ const ENTRIES = [
   'src/component/index.ts',
   'src/hub/index.ts',
   'src/server/index.ts',
+  'src/pay/index.ts',
   'src/simulator/index.ts',
   'src/registry.ts',
 ];

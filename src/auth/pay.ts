@@ -4,6 +4,7 @@
 import { randomBytes, type KeyObject } from 'node:crypto';
 import { encodeBody } from '../protocols/encode.js';
 import { signV2, signV3, v3Message, type V2SignType } from '../pay/crypto.js';
+import type { WireRequest } from '../protocols/types.js';
 import type { Authenticator } from './schemes.js';
 
 export interface PayV3Credentials {
@@ -12,15 +13,19 @@ export interface PayV3Credentials {
   serialNo: string;
   privateKey: string | KeyObject;
   now?: () => number;
+  /** Runs first on every attempt, before anything is signed: Pay encrypts sensitive fields here. */
+  prepare?: (req: WireRequest) => Promise<void>;
 }
 
 export function payV3Authenticator(c: PayV3Credentials): Authenticator {
   const now = c.now ?? Date.now;
   return {
     async apply(req) {
+      await c.prepare?.(req);
       const timestamp = Math.floor(now() / 1000);
       const nonce = randomBytes(16).toString('hex');
-      const body = typeof req.body === 'string' ? req.body : '';
+      // A v3 upload (multipart) is signed over its `meta` part, the JSON that describes the file.
+      const body = typeof req.body === 'string' ? req.body : req.body instanceof FormData ? metaOf(req.body) : '';
       const signature = signV3(v3Message({ method: req.method, url: req.url, timestamp, nonce, body }), c.privateKey);
       req.headers['authorization'] =
         `WECHATPAY2-SHA256-RSA2048 mchid="${c.mchid}",nonce_str="${nonce}",timestamp="${timestamp}",serial_no="${c.serialNo}",signature="${signature}"`;
@@ -28,6 +33,11 @@ export function payV3Authenticator(c: PayV3Credentials): Authenticator {
       return undefined;
     },
   };
+}
+
+function metaOf(form: FormData): string {
+  const meta = form.get('meta');
+  return typeof meta === 'string' ? meta : '';
 }
 
 export interface PayV2Credentials {

@@ -52,6 +52,7 @@ export function encodeRequest(d: EndpointDescriptor, params: Record<string, unkn
   }
   const encoding = d.form ? 'multipart' : (d.encoding ?? 'json');
   const req: WireRequest = { method: d.method, url, headers, encoding };
+  if (d.sensitive?.length) req.sensitive = d.sensitive;
   if (!hasBody) return req;
   if (encoding === 'multipart') {
     req.body = form ?? new FormData();

@@ -147,6 +147,8 @@ export interface RedisSeenStore {
    * policy could drop a live key and let a replay through.
    */
   seen(key: string, ttlSeconds: number): Promise<boolean>;
+  /** Unmarks `key`: a Pay notification whose handling failed must be handled when WeChat sends it again. */
+  forget(key: string): Promise<void>;
   /** Closes the connection if this store opened it. */
   close(): Promise<void>;
 }
@@ -164,6 +166,9 @@ export function redisSeenStore(source: RedisStorageOptions | RedisStorage, optio
       const ttl = Math.max(1, Math.ceil(ttlSeconds));
       const ok = await conn.run('SET NX (dedupe)', (r) => r.set(prefix + key, '1', 'EX', ttl, 'NX'));
       return ok !== 'OK';
+    },
+    async forget(key) {
+      await conn.run('DEL (dedupe)', (r) => r.del(prefix + key));
     },
     async close() {
       if (!shared) await conn.close();
