@@ -4,6 +4,7 @@
 //   npx tsx codegen/import-errcodes.ts ../shared/reference/errcodes/merged_by_code.json
 import { readFileSync, writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
+import { ERRCODE_CATEGORIES, type ErrcodeCategory } from '../src/core/enums.js';
 
 interface Row {
   errcode: number;
@@ -20,7 +21,7 @@ const TOKEN = new Set([40001, 40014, 42001, 41001, 42007, 40082, 42002]);
 const CREDENTIAL = new Set([40002, 40013, 40125, 40164, 40243, 41002, 41004, 61023, 40029, 40163, 61004, 61005, 61006]);
 const RATE = new Set([45009, 45011, 45033, 45047, 45015, 45102, 45104, 89503, 45002]);
 
-export function categorize(code: number, zh: string, en: string | undefined): string {
+export function categorize(code: number, zh: string, en: string | undefined): ErrcodeCategory {
   if (code === 0) return 'ok';
   if (code === -1 || /系统繁忙|system (busy|error)/i.test(zh + (en ?? ''))) return 'system_busy';
   if (TOKEN.has(code)) return 'token';
@@ -47,7 +48,7 @@ function main(path: string): void {
   const header =
     '# errcode → official message and category. Imported from the global errcode tables by\n' +
     '# codegen/import-errcodes.ts; corrections by hand are welcome.\n' +
-    '# categories: ok, token, credential, rate_limit, system_busy, parameter, permission, not_found, content, other\n';
+    `# categories: ${ERRCODE_CATEGORIES.join(', ')}\n`;
   writeFileSync('catalog/errcodes.yaml', header + stringify(out, { lineWidth: 0 }));
   console.log(`wrote ${Object.keys(out).length} errcodes to catalog/errcodes.yaml`);
 }

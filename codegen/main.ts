@@ -1,10 +1,31 @@
 // `npm run generate`            write generated/ from catalog/
 // `npm run generate -- --check` exit 1 and list the files that are stale, missing or extra
-// Options: --catalog DIR (default catalog), --out DIR (default generated)
+// Options: --catalog DIR (default catalog), --out DIR (default generated), --runtime DIR (the
+// runtime the generated modules import, default src; imports are written relative to it, so any
+// output folder resolves them).
+//
+// The pipeline: load (YAML → located trees) → normalise (the catalog model) → check (rules across
+// keys and files) → emit (one emitter per output) → write (only what changed).
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import { emitAll } from './emit.js';
-import { CatalogError, loadCatalog } from './load.js';
+import { dirname, join, relative, resolve } from 'node:path';
+import { check } from './check.js';
+import { emitAll } from './emit/index.js';
+import { loadSources } from './load.js';
+import type { Catalog } from './model.js';
+import { normalise } from './normalise.js';
+import { CatalogError, Problems } from './problems.js';
+
+export { CatalogError } from './problems.js';
+
+export interface GenerateOptions {
+  catalogDir: string;
+  outDir: string;
+  check: boolean;
+  /** The runtime (`src/`) generated modules import; default `src` of the working directory. */
+  runtimeDir?: string;
+  /** Paths in problems and headers are relative to it; default the working directory. */
+  repo?: string;
+}
 
 export interface GenerateResult {
   written: string[];
@@ -13,12 +34,23 @@ export interface GenerateResult {
   endpoints: number;
 }
 
-export function generate(opts: { catalogDir: string; outDir: string; check: boolean }): GenerateResult {
-  const catalog = loadCatalog(opts.catalogDir);
-  const files = emitAll(catalog);
+/** Load, normalise and check a catalog; throws CatalogError listing every problem. */
+export function loadCatalog(catalogDir: string, repo = process.cwd()): Catalog {
+  const problems = new Problems();
+  const loaded = loadSources(catalogDir, repo, problems);
+  const catalog = normalise(loaded, problems);
+  // Cross-file rules would only repeat what is already wrong inside a file.
+  if (!problems.size) check(catalog, problems);
+  problems.throwIfAny();
+  return catalog;
+}
+
+export function generate(opts: GenerateOptions): GenerateResult {
+  const repo = opts.repo ?? process.cwd();
+  const catalog = loadCatalog(opts.catalogDir, repo);
+  const files = emitAll(catalog, { outDir: resolve(opts.outDir), runtimeDir: resolve(opts.runtimeDir ?? join(repo, 'src')) });
   const existing = new Set(existsSync(opts.outDir) ? listFiles(opts.outDir) : []);
-  const result: GenerateResult = { written: [], deleted: [], stale: [], endpoints: 0 };
-  result.endpoints = catalog.files.reduce((n, f) => n + f.spec.endpoints.length, 0);
+  const result: GenerateResult = { written: [], deleted: [], stale: [], endpoints: catalog.namespaces.reduce((n, ns) => n + ns.endpoints.length, 0) };
 
   for (const [rel, text] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) {
     existing.delete(rel);
@@ -67,17 +99,18 @@ function arg(name: string, fallback: string): string {
 }
 
 if (process.argv[1]?.endsWith('main.ts')) {
-  const check = process.argv.includes('--check');
+  const checkOnly = process.argv.includes('--check');
   const started = performance.now();
+  const out = arg('--out', 'generated');
   try {
-    const r = generate({ catalogDir: arg('--catalog', 'catalog'), outDir: arg('--out', 'generated'), check });
+    const r = generate({ catalogDir: arg('--catalog', 'catalog'), outDir: out, check: checkOnly, runtimeDir: arg('--runtime', 'src') });
     const ms = Math.round(performance.now() - started);
-    if (check) {
+    if (checkOnly) {
       if (r.stale.length) {
-        console.error(`generated/ is out of date with catalog/ (run \`npm run generate\`):\n  ${r.stale.join('\n  ')}`);
+        console.error(`${out}/ is out of date with its catalog (run \`npm run generate\`):\n  ${r.stale.join('\n  ')}`);
         process.exit(1);
       }
-      console.log(`generated/ is up to date (${r.endpoints} endpoints, ${ms} ms)`);
+      console.log(`${out}/ is up to date (${r.endpoints} endpoints, ${ms} ms)`);
     } else {
       console.log(`${r.endpoints} endpoints: ${r.written.length} file(s) written, ${r.deleted.length} deleted (${ms} ms)`);
     }

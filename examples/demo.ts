@@ -30,7 +30,7 @@ try {
   line('client.getTicket("jsapi")', `${(await oa.getTicket('jsapi')).slice(0, 20)}…`);
 
   console.log('\nMini program');
-  const session = await Auth.code2Session(mp, { js_code: 'demo-code', grant_type: 'authorization_code' });
+  const session = await Auth.code2Session(mp, { js_code: 'demo-code' });
   line('Auth.code2Session', `openid ${session.openid}`);
   const code = await WxaCode.getUnlimitedQrCode(mp, { scene: 'id=42', page: 'pages/index/index' });
   line('WxaCode.getUnlimitedQrCode', `${code.contentType}, ${code.data.length} bytes`);

@@ -207,8 +207,8 @@ function rawDescriptor(req: RawRequest, appType: AppType, raw: { auth: AuthSchem
 async function fetchAccessToken(rt: Runtime, kind: 'token' | 'stable_token', secret: string): Promise<FetchedToken> {
   const { data } =
     kind === 'token'
-      ? await execute<Credential.GetAccessTokenResult>(rt, Credential.getAccessToken.endpoint, { grant_type: 'client_credential' }, {})
-      : await execute<Credential.GetStableAccessTokenResult>(rt, Credential.getStableAccessToken.endpoint, { grant_type: 'client_credential', appid: rt.appid, secret }, {});
+      ? await execute<Credential.GetAccessTokenResult>(rt, Credential.getAccessToken.endpoint, {}, {})
+      : await execute<Credential.GetStableAccessTokenResult>(rt, Credential.getStableAccessToken.endpoint, { appid: rt.appid, secret }, {});
   return { value: data.access_token, expiresIn: data.expires_in };
 }
 

@@ -27,10 +27,13 @@ export function copiesFor(source: string, target: number): number {
 export function writeSyntheticCatalog(source: string, dir: string, copies: number): number {
   let endpoints = 0;
   mkdirSync(dir, { recursive: true });
-  copyFileSync(join(source, 'errcodes.yaml'), join(dir, 'errcodes.yaml'));
   for (const folder of readdirSync(source)) {
     const from = join(source, folder);
-    if (!statSync(from).isDirectory()) continue;
+    // Root files (errcodes.yaml, the shared types.yaml) are shared by every copy.
+    if (!statSync(from).isDirectory()) {
+      if (folder.endsWith('.yaml')) copyFileSync(from, join(dir, folder));
+      continue;
+    }
     mkdirSync(join(dir, folder), { recursive: true });
     for (const name of readdirSync(from).filter((f) => f.endsWith('.yaml'))) {
       const text = readFileSync(join(from, name), 'utf8');

@@ -18,6 +18,12 @@ export const RetainItem = z.looseObject({
   value: z.number().int(),
 });
 
+export const Retention = z.looseObject({
+  ref_date: z.string(),
+  visit_uv_new: z.array(RetainItem),
+  visit_uv: z.array(RetainItem),
+});
+
 export const PortraitItem = z.looseObject({
   id: z.number().int().optional(),
   name: z.string(),
@@ -56,23 +62,11 @@ export const getMonthlyVisitTrend = z.looseObject({
   list: z.array(VisitTrendItem),
 });
 
-export const getDailyRetain = z.looseObject({
-  ref_date: z.string(),
-  visit_uv_new: z.array(RetainItem),
-  visit_uv: z.array(RetainItem),
-});
+export const getDailyRetain = Retention;
 
-export const getWeeklyRetain = z.looseObject({
-  ref_date: z.string(),
-  visit_uv_new: z.array(RetainItem),
-  visit_uv: z.array(RetainItem),
-});
+export const getWeeklyRetain = Retention;
 
-export const getMonthlyRetain = z.looseObject({
-  ref_date: z.string(),
-  visit_uv_new: z.array(RetainItem),
-  visit_uv: z.array(RetainItem),
-});
+export const getMonthlyRetain = Retention;
 
 export const getUserPortrait = z.looseObject({
   ref_date: z.string(),

@@ -4,8 +4,6 @@ import { defineEndpoint } from '../../src/endpoint.js';
 export type Code2SessionParams = {
   /** the temporary login code from wx.login; valid for 5 minutes and usable once */
   js_code: string;
-  /** always authorization_code */
-  grant_type: 'authorization_code';
 };
 
 export type Code2SessionResult = {
@@ -15,7 +13,7 @@ export type Code2SessionResult = {
   session_key: string;
   /** only present when the mini program is bound to an Open Platform account */
   unionid?: string;
-  /** seconds; no longer documented, seen in older answers only */
+  /** seconds — Unverified: no longer in the official docs; seen in older answers only */
   expires_in?: number;
 };
 
@@ -36,7 +34,8 @@ export const code2Session = /* @__PURE__ */ defineEndpoint<Code2SessionParams, C
   appTypes: ['mini_program'],
   idempotent: false,
   query: ['js_code', 'grant_type'],
-  required: ['js_code', 'grant_type'],
+  consts: { grant_type: 'authorization_code' },
+  required: ['js_code'],
   schema: () => import('./auth.schema.js').then((m) => m.code2Session),
 });
 
@@ -44,8 +43,6 @@ export type CheckSessionKeyParams = {
   openid: string;
   /** hex HMAC-SHA256 of the empty string keyed with the session_key */
   signature: string;
-  /** the only supported signing method */
-  sig_method: 'hmac_sha256';
 };
 
 export type CheckSessionKeyResult = Record<string, never>;
@@ -64,7 +61,8 @@ export const checkSessionKey = /* @__PURE__ */ defineEndpoint<CheckSessionKeyPar
   appTypes: ['mini_program'],
   idempotent: true,
   query: ['openid', 'signature', 'sig_method'],
-  required: ['openid', 'signature', 'sig_method'],
+  consts: { sig_method: 'hmac_sha256' },
+  required: ['openid', 'signature'],
   schema: () => import('./auth.schema.js').then((m) => m.checkSessionKey),
 });
 
@@ -72,7 +70,6 @@ export type ResetUserSessionKeyParams = {
   openid: string;
   /** hex HMAC-SHA256 of the empty string keyed with the current session_key */
   signature: string;
-  sig_method: 'hmac_sha256';
 };
 
 export type ResetUserSessionKeyResult = {
@@ -97,7 +94,8 @@ export const resetUserSessionKey = /* @__PURE__ */ defineEndpoint<ResetUserSessi
   appTypes: ['mini_program'],
   idempotent: false,
   query: ['openid', 'signature', 'sig_method'],
-  required: ['openid', 'signature', 'sig_method'],
+  consts: { sig_method: 'hmac_sha256' },
+  required: ['openid', 'signature'],
   schema: () => import('./auth.schema.js').then((m) => m.resetUserSessionKey),
 });
 
@@ -192,10 +190,10 @@ export type GetPluginOpenPidResult = {
  * 获取插件用户 openpid — exchange a wx.pluginLogin code for the plugin user's openpid
  *
  * @see https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/user-info/basic-info/getPluginOpenPId.html
- * @throws {WxApiError} errcode 1001
+ * @throws {WxApiError} errcode 1001 请求参数非法
  * @throws {WxApiError} errcode 1003 POST参数非法
- * @throws {WxApiError} errcode 1005
- * @throws {WxApiError} errcode 1007
+ * @throws {WxApiError} errcode 1005 插件appid与数据不匹配
+ * @throws {WxApiError} errcode 1007 openpid数据不存在
  * @throws {WxApiError} errcode 45009 接口调用超过限制
  */
 export const getPluginOpenPid = /* @__PURE__ */ defineEndpoint<GetPluginOpenPidParams, GetPluginOpenPidResult, 'mini_program'>({

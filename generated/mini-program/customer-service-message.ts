@@ -88,8 +88,6 @@ export const setTyping = /* @__PURE__ */ defineEndpoint<SetTypingParams, SetTypi
 });
 
 export type UploadTempMediaParams = {
-  /** only images are accepted here */
-  type: 'image';
   /** image file */
   media: UploadInput;
 };
@@ -120,7 +118,8 @@ export const uploadTempMedia = /* @__PURE__ */ defineEndpoint<UploadTempMediaPar
   query: ['type'],
   form: ['media'],
   files: ['media'],
-  required: ['type', 'media'],
+  consts: { type: 'image' },
+  required: ['media'],
   schema: () => import('./customer-service-message.schema.js').then((m) => m.uploadTempMedia),
 });
 

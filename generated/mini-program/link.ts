@@ -96,9 +96,10 @@ export type QueryUrlLinkResult = {
     expire_time: number;
     /** release, trial or develop */
     env_version: string;
-    /** the Cloud Base landing page, if one was set (the docs' sample spells domain as doamin) */
+    /** the Cloud Base landing page, if one was set */
     cloud_base?: {
       env: string;
+      /** Unverified: the official sample spells it doamin; which spelling WeChat sends is not confirmed */
       domain?: string;
       path?: string;
       query?: string;
@@ -107,7 +108,7 @@ export type QueryUrlLinkResult = {
   };
   /** present when query_type is 1 */
   quota_info?: QuotaInfo;
-  /** openid of the last visitor, empty if none (older answers) */
+  /** openid of the last visitor, empty if none — Unverified: not in the current official docs; seen in older answers */
   visit_openid?: string;
 };
 
@@ -195,7 +196,7 @@ export type QuerySchemeResult = {
   };
   /** present when query_type is 1 */
   quota_info?: QuotaInfo;
-  /** openid of the last visitor, empty if none (older answers) */
+  /** openid of the last visitor, empty if none — Unverified: not in the current official docs; seen in older answers */
   visit_openid?: string;
 };
 

@@ -5,13 +5,13 @@ import { z } from 'zod';
 export const msgSecCheck = z.looseObject({
   trace_id: z.string(),
   result: z.looseObject({
-    suggest: z.enum(["risky","pass","review"]),
+    suggest: z.enum(['risky', 'pass', 'review']),
     label: z.number().int(),
   }),
   detail: z.array(z.looseObject({
     strategy: z.string(),
     errcode: z.number().int(),
-    suggest: z.enum(["risky","pass","review"]).optional(),
+    suggest: z.enum(['risky', 'pass', 'review']).optional(),
     label: z.number().int().optional(),
     prob: z.number().int().optional(),
     level: z.number().int().optional(),

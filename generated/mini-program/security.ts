@@ -5,8 +5,6 @@ import type { UploadInput } from '../../src/endpoint.js';
 export type MsgSecCheckParams = {
   /** text to check, UTF-8, at most 2500 characters */
   content: string;
-  /** API version; always 2 */
-  version: 2;
   /** 1 profile, 2 comment, 3 forum, 4 social log */
   scene: 1 | 2 | 3 | 4;
   /** a user who opened the mini program in the last two hours */
@@ -64,7 +62,8 @@ export const msgSecCheck = /* @__PURE__ */ defineEndpoint<MsgSecCheckParams, Msg
   appTypes: ['mini_program'],
   idempotent: true,
   body: ['content', 'version', 'scene', 'openid', 'title', 'nickname', 'signature'],
-  required: ['content', 'version', 'scene', 'openid'],
+  consts: { version: 2 },
+  required: ['content', 'scene', 'openid'],
   schema: () => import('./security.schema.js').then((m) => m.msgSecCheck),
 });
 
@@ -73,8 +72,6 @@ export type MediaCheckAsyncParams = {
   media_url: string;
   /** 1 audio, 2 image */
   media_type: 1 | 2;
-  /** API version; always 2 */
-  version: 2;
   /** 1 profile, 2 comment, 3 forum, 4 social log */
   scene: 1 | 2 | 3 | 4;
   /** a user who opened the mini program in the last two hours */
@@ -105,7 +102,8 @@ export const mediaCheckAsync = /* @__PURE__ */ defineEndpoint<MediaCheckAsyncPar
   appTypes: ['mini_program'],
   idempotent: false,
   body: ['media_url', 'media_type', 'version', 'scene', 'openid'],
-  required: ['media_url', 'media_type', 'version', 'scene', 'openid'],
+  consts: { version: 2 },
+  required: ['media_url', 'media_type', 'scene', 'openid'],
   schema: () => import('./security.schema.js').then((m) => m.mediaCheckAsync),
 });
 
@@ -130,6 +128,7 @@ export const imgSecCheck = /* @__PURE__ */ defineEndpoint<ImgSecCheckParams, Img
   auth: 'access_token',
   appTypes: ['mini_program'],
   idempotent: true,
+  deprecated: 'version 1 stopped receiving updates in September 2021; use mediaCheckAsync',
   form: ['media'],
   files: ['media'],
   required: ['media'],

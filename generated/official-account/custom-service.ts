@@ -468,9 +468,9 @@ export type GetWaitCaseResult = {
     openid: string;
     /** unix seconds of the user's last message */
     latest_time?: number;
-    /** unix seconds the user started waiting (older answers) */
+    /** unix seconds the user started waiting — Unverified: not in the current official docs; seen in older answers */
     createtime?: number;
-    /** account the user asked for (older answers) */
+    /** account the user asked for — Unverified: not in the current official docs; seen in older answers */
     kf_account?: string;
   }>;
 };

@@ -2,6 +2,11 @@
 // Response schemas, loaded lazily by the runtime only when validation is on.
 import { z } from 'zod';
 
+export const MassSendResult = z.looseObject({
+  msg_id: z.number().int(),
+  msg_data_id: z.number().int().optional(),
+});
+
 export const uploadMassNews = z.looseObject({
   type: z.string(),
   media_id: z.string(),
@@ -14,15 +19,9 @@ export const uploadMassVideo = z.looseObject({
   created_at: z.number().int(),
 });
 
-export const sendToTag = z.looseObject({
-  msg_id: z.number().int(),
-  msg_data_id: z.number().int().optional(),
-});
+export const sendToTag = MassSendResult;
 
-export const sendToUsers = z.looseObject({
-  msg_id: z.number().int(),
-  msg_data_id: z.number().int().optional(),
-});
+export const sendToUsers = MassSendResult;
 
 export const deleteMass = z.looseObject({});
 
@@ -32,7 +31,7 @@ export const preview = z.looseObject({
 
 export const getMassStatus = z.looseObject({
   msg_id: z.number().int(),
-  msg_status: z.enum(["SEND_SUCCESS","SENDING","SEND_FAIL","DELETE"]),
+  msg_status: z.enum(['SEND_SUCCESS', 'SENDING', 'SEND_FAIL', 'DELETE']),
 });
 
 export const getMassSpeed = z.looseObject({

@@ -28,6 +28,22 @@ export type MassCard = {
   card_id: string;
 };
 
+/** picks which one of the content objects below is read */
+export type MassMsgType = 'mpnews' | 'text' | 'voice' | 'image' | 'mpvideo' | 'wxcard';
+
+/** 1 continues when an article is judged a reprint that its author allows; 0 (default) stops */
+export type MassIgnoreReprint = 0 | 1;
+
+/** de-duplication key, at most 64 characters: the same key within 24 hours is not sent again */
+export type MassClientMsgId = string;
+
+export type MassSendResult = {
+  /** id of the broadcast job */
+  msg_id: number;
+  /** mpnews and image only: the article data id used by the analytics APIs */
+  msg_data_id?: number;
+};
+
 export type UploadMassNewsParams = {
   /** 1 to 8 articles */
   articles: Array<{
@@ -115,8 +131,7 @@ export type SendToTagParams = {
     /** tag to send to when is_to_all is false */
     tag_id?: number;
   };
-  /** picks which one of the content objects below is read */
-  msgtype: 'mpnews' | 'text' | 'voice' | 'image' | 'mpvideo' | 'wxcard';
+  msgtype: MassMsgType;
   mpnews?: MassNews;
   text?: MassText;
   voice?: MassMedia;
@@ -127,18 +142,11 @@ export type SendToTagParams = {
     media_id: string;
   };
   wxcard?: MassCard;
-  /** 1 continues when an article is judged a reprint that its author allows; 0 (default) stops */
-  send_ignore_reprint?: 0 | 1;
-  /** de-duplication key, at most 64 characters: the same key within 24 hours is not sent again */
-  clientmsgid?: string;
+  send_ignore_reprint?: MassIgnoreReprint;
+  clientmsgid?: MassClientMsgId;
 };
 
-export type SendToTagResult = {
-  /** id of the broadcast job */
-  msg_id: number;
-  /** mpnews and image only: the article data id used by the analytics APIs */
-  msg_data_id?: number;
-};
+export type SendToTagResult = MassSendResult;
 
 /**
  * 根据标签进行群发 — broadcast to every follower or to the followers carrying a tag
@@ -166,8 +174,7 @@ export const sendToTag = /* @__PURE__ */ defineEndpoint<SendToTagParams, SendToT
 export type SendToUsersParams = {
   /** 2 to 10000 openids */
   touser: string[];
-  /** picks which one of the content objects below is read */
-  msgtype: 'mpnews' | 'text' | 'voice' | 'image' | 'mpvideo' | 'wxcard';
+  msgtype: MassMsgType;
   mpnews?: MassNews;
   text?: MassText;
   voice?: MassMedia;
@@ -180,18 +187,11 @@ export type SendToUsersParams = {
     description?: string;
   };
   wxcard?: MassCard;
-  /** 1 continues when an article is judged a reprint that its author allows; 0 (default) stops */
-  send_ignore_reprint?: 0 | 1;
-  /** de-duplication key, at most 64 characters: the same key within 24 hours is not sent again */
-  clientmsgid?: string;
+  send_ignore_reprint?: MassIgnoreReprint;
+  clientmsgid?: MassClientMsgId;
 };
 
-export type SendToUsersResult = {
-  /** id of the broadcast job */
-  msg_id: number;
-  /** mpnews and image only: the article data id used by the analytics APIs */
-  msg_data_id?: number;
-};
+export type SendToUsersResult = MassSendResult;
 
 /**
  * 根据OpenID列表群发 — broadcast to a list of 2 to 10000 openids (service accounts)
@@ -250,8 +250,7 @@ export type PreviewParams = {
   touser?: string;
   /** WeChat ID of the recipient; wins over touser */
   towxname?: string;
-  /** picks which one of the content objects below is read */
-  msgtype: 'mpnews' | 'text' | 'voice' | 'image' | 'mpvideo' | 'wxcard';
+  msgtype: MassMsgType;
   mpnews?: MassNews;
   text?: MassText;
   voice?: MassMedia;

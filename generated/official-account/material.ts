@@ -152,20 +152,41 @@ export type GetMaterialParams = {
   media_id: string;
 };
 
+/** The JSON answer; other kinds answer bytes (BinaryResult). */
+export type GetMaterialResult = {
+  /** news: the articles */
+  news_item?: Array<{
+    title: string;
+    thumb_media_id: string;
+    show_cover_pic?: number;
+    author?: string;
+    digest?: string;
+    content: string;
+    url: string;
+    content_source_url?: string;
+  }>;
+  /** video: its title */
+  title?: string;
+  /** video: its description */
+  description?: string;
+  /** video: where to download it */
+  down_url?: string;
+};
+
 /**
  * 获取永久素材 — download a permanent material (image, voice, thumb as bytes; news and video answer JSON)
  *
  * @see https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Getting_Permanent_Assets.html
  * @throws {WxApiError} errcode 40007 不合法的媒体文件 id
  */
-export const getMaterial = /* @__PURE__ */ defineEndpoint<GetMaterialParams, BinaryResult, 'official_account'>({
+export const getMaterial = /* @__PURE__ */ defineEndpoint<GetMaterialParams, BinaryResult | GetMaterialResult, 'official_account'>({
   id: 'Material.getMaterial',
   method: 'POST',
   path: '/cgi-bin/material/get_material',
   auth: 'access_token',
   appTypes: ['official_account'],
   idempotent: true,
-  response: 'binary',
+  response: 'json_or_binary',
   body: ['media_id'],
   required: ['media_id'],
 });

@@ -26,6 +26,8 @@ export const MenuButtonInfo = z.looseObject({
   sub_button: z.array(MenuSubButtonInfo).optional(),
 });
 
+export const SelfMenuButtonType = z.string();
+
 export const NewsInfo = z.looseObject({
   list: z.array(z.looseObject({
     title: z.string(),
@@ -39,7 +41,7 @@ export const NewsInfo = z.looseObject({
 });
 
 export const SelfMenuSubButton = z.looseObject({
-  type: z.string().optional(),
+  type: SelfMenuButtonType.optional(),
   name: z.string(),
   key: z.string().optional(),
   url: z.string().optional(),
@@ -50,7 +52,7 @@ export const SelfMenuSubButton = z.looseObject({
 });
 
 export const SelfMenuButton = z.looseObject({
-  type: z.string().optional(),
+  type: SelfMenuButtonType.optional(),
   name: z.string(),
   key: z.string().optional(),
   url: z.string().optional(),

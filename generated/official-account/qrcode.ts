@@ -130,7 +130,6 @@ export const fetchShortKey = /* @__PURE__ */ defineEndpoint<FetchShortKeyParams,
 });
 
 export type CreateShortUrlParams = {
-  action: 'long2short';
   /** http, https or weixin:// URL */
   long_url: string;
 };
@@ -152,7 +151,9 @@ export const createShortUrl = /* @__PURE__ */ defineEndpoint<CreateShortUrlParam
   auth: 'access_token',
   appTypes: ['official_account'],
   idempotent: false,
+  deprecated: 'WeChat stopped generating short links in March 2021; use generateShortKey',
   body: ['action', 'long_url'],
-  required: ['action', 'long_url'],
+  consts: { action: 'long2short' },
+  required: ['long_url'],
   schema: () => import('./qrcode.schema.js').then((m) => m.createShortUrl),
 });

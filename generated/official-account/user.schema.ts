@@ -2,7 +2,7 @@
 // Response schemas, loaded lazily by the runtime only when validation is on.
 import { z } from 'zod';
 
-export const getUserInfo = z.looseObject({
+export const UserInfo = z.looseObject({
   subscribe: z.union([z.literal(0), z.literal(1)]),
   openid: z.string(),
   language: z.string().optional(),
@@ -22,26 +22,10 @@ export const getUserInfo = z.looseObject({
   headimgurl: z.string().optional(),
 });
 
+export const getUserInfo = UserInfo;
+
 export const batchGetUserInfo = z.looseObject({
-  user_info_list: z.array(z.looseObject({
-    subscribe: z.union([z.literal(0), z.literal(1)]),
-    openid: z.string(),
-    language: z.string().optional(),
-    subscribe_time: z.number().int().optional(),
-    unionid: z.string().optional(),
-    remark: z.string().optional(),
-    groupid: z.number().int().optional(),
-    tagid_list: z.array(z.number().int()).optional(),
-    subscribe_scene: z.string().optional(),
-    qr_scene: z.number().int().optional(),
-    qr_scene_str: z.string().optional(),
-    nickname: z.string().optional(),
-    sex: z.number().int().optional(),
-    city: z.string().optional(),
-    province: z.string().optional(),
-    country: z.string().optional(),
-    headimgurl: z.string().optional(),
-  })),
+  user_info_list: z.array(UserInfo),
 });
 
 export const getUsers = z.looseObject({

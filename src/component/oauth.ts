@@ -21,9 +21,9 @@ export function componentOAuth(componentAppid: string, client: Client<'component
       return oauthAuthorizeUrl({ appid: authorizerAppid, redirectUri: o?.redirectUri, scope: o?.scope, state: o?.state, componentAppid });
     },
     oauthExchange: (authorizerAppid, code, o) =>
-      Platform.getOAuthAccessToken(client, { ...oauthParams(authorizerAppid), code, grant_type: 'authorization_code' }, o),
+      Platform.getOAuthAccessToken(client, { ...oauthParams(authorizerAppid), code }, o),
     oauthRefresh: (authorizerAppid, refreshToken, o) =>
-      Platform.refreshOAuthAccessToken(client, { ...oauthParams(authorizerAppid), grant_type: 'refresh_token', refresh_token: refreshToken }, o),
+      Platform.refreshOAuthAccessToken(client, { ...oauthParams(authorizerAppid), refresh_token: refreshToken }, o),
     jsapiConfig: (authorizerAppid, o) => jsapiConfig(authorizers.authorizer(authorizerAppid, { appType: 'official_account' }), o),
   };
 }

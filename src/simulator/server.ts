@@ -3,7 +3,7 @@
 // routes so tests in other processes can inject faults and read counters.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readNodeBody } from '../node-server.js';
-import { findByRoute, type RegistryEntry } from '../registry.js';
+import { findByRoute, findExample, type RegistryEntry } from '../registry.js';
 import type { ComponentSimulator } from './component.js';
 import { codePng } from './png.js';
 import { missingFields, wxErrorBody } from './respond.js';
@@ -87,11 +87,13 @@ async function handle(state: SimulatorState, req: IncomingMessage, res: ServerRe
     res.end(png);
     return;
   }
+  // Examples live outside the registry; their module loads on the first call for its namespace.
+  const example = await findExample(entry.id);
   if (entry.response === 'text') {
-    res.writeHead(200, { 'content-type': 'text/plain' }).end(typeof entry.example === 'string' ? entry.example : 'ok');
+    res.writeHead(200, { 'content-type': 'text/plain' }).end(typeof example === 'string' ? example : 'ok');
     return;
   }
-  send(res, 200, entry.example ?? { errcode: 0, errmsg: 'ok' });
+  send(res, 200, example ?? { errcode: 0, errmsg: 'ok' });
 }
 
 const TOKEN_MESSAGES: Record<number, string> = {

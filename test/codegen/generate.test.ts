@@ -6,6 +6,10 @@ import { generate } from '../../codegen/main.js';
 
 const FIXTURE = new URL('../fixtures/catalog-small/', import.meta.url).pathname;
 const dirs: string[] = [];
+/** Output next to a `src/` sibling, as generated/ is in the repository: runtime imports read `../../src/…`. */
+function gen(catalogDir: string, outDir: string, check = false) {
+  return generate({ catalogDir, outDir, check, runtimeDir: join(outDir, '..', 'src') });
+}
 function scratch(): string {
   const d = mkdtempSync(join(tmpdir(), 'wxkit-gen-'));
   dirs.push(d);
@@ -24,13 +28,16 @@ function list(dir: string, base = ''): string[] {
 describe('codegen on a fixture catalog', () => {
   it('writes the expected files (snapshots)', async () => {
     const out = scratch();
-    const r = generate({ catalogDir: FIXTURE, outDir: out, check: false });
+    const r = gen(FIXTURE, out);
     expect(r.endpoints).toBe(4);
     const files = list(out).sort();
     expect(files).toEqual([
       'API.md',
       'README.md',
       'errcodes.ts',
+      'examples/index.ts',
+      'examples/mini-program/ping.json',
+      'examples/official-account/widget.json',
       'manifest.json',
       'mini-program/index.ts',
       'mini-program/ping.schema.ts',
@@ -38,9 +45,21 @@ describe('codegen on a fixture catalog', () => {
       'official-account/index.ts',
       'official-account/widget.schema.ts',
       'official-account/widget.ts',
-      'registry.ts',
+      'registry/index.ts',
+      'registry/mini-program/ping.json',
+      'registry/official-account/widget.json',
     ]);
-    for (const f of ['official-account/widget.ts', 'official-account/widget.schema.ts', 'official-account/index.ts', 'mini-program/index.ts', 'API.md']) {
+    for (const f of [
+      'official-account/widget.ts',
+      'official-account/widget.schema.ts',
+      'official-account/index.ts',
+      'mini-program/index.ts',
+      'registry/index.ts',
+      'registry/official-account/widget.json',
+      'examples/index.ts',
+      'examples/official-account/widget.json',
+      'API.md',
+    ]) {
       await expect(normalise(readFileSync(join(out, f), 'utf8'))).toMatchFileSnapshot(`__snapshots__/${f.replace(/\//g, '__')}.snap`);
     }
   });
@@ -48,23 +67,23 @@ describe('codegen on a fixture catalog', () => {
   it('is byte-deterministic and idempotent', () => {
     const a = scratch();
     const b = scratch();
-    generate({ catalogDir: FIXTURE, outDir: a, check: false });
-    generate({ catalogDir: FIXTURE, outDir: b, check: false });
+    gen(FIXTURE, a);
+    gen(FIXTURE, b);
     for (const f of list(a)) expect(readFileSync(join(b, f), 'utf8')).toBe(readFileSync(join(a, f), 'utf8'));
-    const again = generate({ catalogDir: FIXTURE, outDir: a, check: false });
+    const again = gen(FIXTURE, a);
     expect(again.written).toEqual([]);
     expect(again.deleted).toEqual([]);
-    expect(generate({ catalogDir: FIXTURE, outDir: a, check: true }).stale).toEqual([]);
+    expect(gen(FIXTURE, a, true).stale).toEqual([]);
   });
 
   it('--check lists stale, missing and extra files without touching them', () => {
     const out = scratch();
-    generate({ catalogDir: FIXTURE, outDir: out, check: false });
+    gen(FIXTURE, out);
     writeFileSync(join(out, 'official-account/widget.ts'), '// edited by hand\n');
-    rmSync(join(out, 'registry.ts'));
+    rmSync(join(out, 'registry/index.ts'));
     writeFileSync(join(out, 'official-account/old.ts'), '// left over\n');
-    const r = generate({ catalogDir: FIXTURE, outDir: out, check: true });
-    expect(r.stale).toEqual(['stale: official-account/widget.ts', 'missing: registry.ts', 'extra: official-account/old.ts']);
+    const r = gen(FIXTURE, out, true);
+    expect(r.stale).toEqual(['stale: official-account/widget.ts', 'missing: registry/index.ts', 'extra: official-account/old.ts']);
     expect(readFileSync(join(out, 'official-account/widget.ts'), 'utf8')).toBe('// edited by hand\n');
   });
 
@@ -72,16 +91,31 @@ describe('codegen on a fixture catalog', () => {
     const cat = scratch();
     const out = scratch();
     cpSync(FIXTURE, cat, { recursive: true });
-    generate({ catalogDir: cat, outDir: out, check: false });
+    gen(cat, out);
     rmSync(join(cat, 'mini-program/ping.yaml'));
-    const r = generate({ catalogDir: cat, outDir: out, check: false });
-    expect(r.deleted.sort()).toEqual(['mini-program/index.ts', 'mini-program/ping.schema.ts', 'mini-program/ping.ts']);
+    const r = gen(cat, out);
+    expect(r.deleted.sort()).toEqual([
+      'examples/mini-program/ping.json',
+      'mini-program/index.ts',
+      'mini-program/ping.schema.ts',
+      'mini-program/ping.ts',
+      'registry/mini-program/ping.json',
+    ]);
     expect(existsSync(join(out, 'mini-program'))).toBe(false);
+    expect(existsSync(join(out, 'registry/mini-program'))).toBe(false);
   });
 
   it('the committed generated/ is up to date with catalog/', () => {
     const r = generate({ catalogDir: 'catalog', outDir: 'generated', check: true });
     expect(r.stale).toEqual([]);
+  });
+
+  it('runtime imports are written relative to the runtime, wherever the output goes', () => {
+    const out = join(scratch(), 'deep', 'er', 'out');
+    const runtime = join(out, '..', '..', 'rt');
+    generate({ catalogDir: FIXTURE, outDir: out, check: false, runtimeDir: runtime });
+    expect(readFileSync(join(out, 'official-account/widget.ts'), 'utf8')).toContain("from '../../../rt/endpoint.js';");
+    expect(readFileSync(join(out, 'registry/index.ts'), 'utf8')).toContain("from '../../../rt/registry-types.js';");
   });
 });
 

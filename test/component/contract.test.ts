@@ -46,11 +46,11 @@ const cases: Case[] = [
   ['getAuthorizerList', () => Component.getAuthorizerList(c(), { component_appid, offset: 0, count: 100 })],
   ['clearQuota', () => Component.clearQuota(c(), { component_appid })],
   ['getOAuthAccessToken', async () => {
-    const token = await Component.getOAuthAccessToken(c(), { appid: A, code: state.oauthCode!, grant_type: 'authorization_code', component_appid });
+    const token = await Component.getOAuthAccessToken(c(), { appid: A, code: state.oauthCode!, component_appid });
     state.userRefresh = token.refresh_token;
     return token;
   }],
-  ['refreshOAuthAccessToken', () => Component.refreshOAuthAccessToken(c(), { appid: A, grant_type: 'refresh_token', component_appid, refresh_token: state.userRefresh! })],
+  ['refreshOAuthAccessToken', () => Component.refreshOAuthAccessToken(c(), { appid: A, component_appid, refresh_token: state.userRefresh! })],
 ];
 
 describe('every Component endpoint through a component client', () => {

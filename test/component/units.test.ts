@@ -168,13 +168,13 @@ describe('handlers against the simulator', () => {
     const app = DEMO_APPS[0]!;
     const client = createClient({ appType: 'official_account', appid: app.appid, appsecret: app.secret, baseUrl: sim.url, validation: 'strict' });
     const { code, openid } = sim.oauthAuthorize(oauthAuthorizeUrl({ appid: app.appid, redirectUri: 'https://example.com/cb', scope: 'snsapi_userinfo', state: 's1' }));
-    const token = await OAuth.getAccessToken(client, { code, grant_type: 'authorization_code' });
+    const token = await OAuth.getAccessToken(client, { code });
     expect(token).toMatchObject({ openid, scope: 'snsapi_userinfo' });
     expect(await OAuth.getUserInfo(client, { access_token: token.access_token, openid })).toMatchObject({ openid, nickname: '微信用户' });
     expect(await OAuth.checkAccessToken(client, { access_token: token.access_token, openid })).toMatchObject({});
-    const refreshed = await OAuth.refreshAccessToken(client, { appid: app.appid, grant_type: 'refresh_token', refresh_token: token.refresh_token });
+    const refreshed = await OAuth.refreshAccessToken(client, { appid: app.appid, refresh_token: token.refresh_token });
     expect(refreshed.access_token).not.toBe(token.access_token);
-    await expect(OAuth.getAccessToken(client, { code, grant_type: 'authorization_code' })).rejects.toMatchObject({ errcode: 40163 });
+    await expect(OAuth.getAccessToken(client, { code })).rejects.toMatchObject({ errcode: 40163 });
   });
 
   it('the auth page links to the PC page, or to the mobile link inside WeChat', async () => {

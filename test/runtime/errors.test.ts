@@ -88,7 +88,7 @@ describe('errcode → typed error', () => {
   });
 
   it('an endpoint of another app type is refused', async () => {
-    const e = await Auth.code2Session(testClient() as never, { js_code: 'c', grant_type: 'authorization_code' }).catch((x: unknown) => x);
+    const e = await Auth.code2Session(testClient() as never, { js_code: 'c' }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(WxConfigError);
     expect((e as Error).message).toMatch(/Auth\.code2Session is for mini_program apps; this client is official_account/);
   });

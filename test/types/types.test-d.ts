@@ -54,7 +54,7 @@ describe('public types', () => {
   it('an endpoint refuses a client of the wrong app type at compile time', () => {
     const compileOnly = (oa: Values['oa'], mp: Values['mp']): void => {
       // @ts-expect-error a mini program endpoint with an official account client
-      void Auth.code2Session(oa, { js_code: 'c', grant_type: 'authorization_code' });
+      void Auth.code2Session(oa, { js_code: 'c' });
       // @ts-expect-error an official account endpoint with a mini program client
       void Material.getMaterialCount(mp);
     };

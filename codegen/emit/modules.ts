@@ -1,0 +1,206 @@
+// The typed module of one namespace: its named types, and per endpoint the Params and Result types
+// and the `defineEndpoint` descriptor the runtime reads.
+import { StructureKind } from 'ts-morph';
+import type { CodeBlockWriter } from 'ts-morph';
+import type { Catalog, Endpoint, Errcode, Field, Namespace } from '../model.js';
+import { DEFAULT_HOST, PLACEMENTS } from '../model.js';
+import { block, fieldDocs, key, oneLine, printModule, quote, runtimeImport, writeDocs, writeObjectType, writeType, type Paths, type Statement } from './common.js';
+import { callerParams, lookupOf, modulePath, pascal, refsIn, type Lookup } from './shape.js';
+
+export const SHARED_TYPES_MODULE = 'types';
+
+/** Answers the runtime validates against a schema (call.ts skips the others). */
+export function validated(e: Endpoint): boolean {
+  return e.response === 'json' || e.response === 'xml';
+}
+
+export function emitModule(ns: Namespace, catalog: Catalog, paths: Paths): string {
+  const lookup = lookupOf(catalog, ns);
+  const here = `${modulePath(ns)}.ts`;
+  const endpointModule = runtimeImport(paths, here, 'endpoint.js');
+  const statements: Statement[] = [{ kind: StructureKind.ImportDeclaration, moduleSpecifier: endpointModule, namedImports: ['defineEndpoint'] }];
+
+  const usesUpload =
+    ns.types.some((t) => printsFile(t.field)) ||
+    ns.endpoints.some(
+      (e) => callerParams(e).some((p) => !e.blockRefs[p.placement as 'query' | 'body'] && printsFile(p.field)) || (!e.resultRef && Object.values(e.result ?? {}).some(printsFile)),
+    );
+  const usesBinary = ns.endpoints.some((e) => e.response === 'binary' || e.response === 'json_or_binary');
+  const runtimeTypes = [...(usesBinary ? ['BinaryResult'] : []), ...(usesUpload ? ['UploadInput'] : [])];
+  if (runtimeTypes.length) statements.push({ kind: StructureKind.ImportDeclaration, isTypeOnly: true, moduleSpecifier: endpointModule, namedImports: runtimeTypes });
+
+  const shared = sharedTypesUsed(ns);
+  if (shared.length) {
+    const spec = `${'../'.repeat(modulePath(ns).split('/').length - 1)}${SHARED_TYPES_MODULE}.js`;
+    statements.push({ kind: StructureKind.ImportDeclaration, isTypeOnly: true, moduleSpecifier: spec, namedImports: shared });
+    // Re-exported so `OAuth.OAuthToken` names the shape like any type of the namespace.
+    statements.push({ kind: StructureKind.ExportDeclaration, isTypeOnly: true, moduleSpecifier: spec, namedExports: shared });
+  }
+
+  for (const t of ns.types) {
+    statements.push(
+      block((w) => {
+        writeDocs(w, fieldDocs(t.field));
+        w.write(`export type ${t.name} = `);
+        writeType(w, { ...t.field, optional: false });
+        w.write(';').newLine();
+      }),
+    );
+  }
+  for (const e of ns.endpoints) statements.push(...endpointStatements(e, lookup, catalog.errcodes));
+  return printModule(ns.file, statements);
+}
+
+/** Does the text printed for this field (named types by name) mention an upload? */
+function printsFile(f: Field): boolean {
+  return f.type === 'file' || (!!f.items && printsFile(f.items)) || (!!f.values && printsFile(f.values)) || Object.values(f.properties ?? {}).some(printsFile);
+}
+
+/** Shared types the module's own text names. */
+function sharedTypesUsed(ns: Namespace): string[] {
+  const refs = { local: new Set<string>(), shared: new Set<string>() };
+  for (const t of ns.types) refsIn(t.field, refs);
+  for (const e of ns.endpoints) {
+    for (const p of callerParams(e)) if (!e.blockRefs[p.placement as 'query' | 'body']) refsIn(p.field, refs);
+    for (const b of Object.values(e.blockRefs)) if (b?.scope === 'shared') refs.shared.add(b.name);
+    if (e.resultRef) {
+      if (e.resultRef.scope === 'shared') refs.shared.add(e.resultRef.name);
+    } else for (const f of Object.values(e.result ?? {})) refsIn(f, refs);
+  }
+  return [...refs.shared].sort();
+}
+
+function endpointStatements(e: Endpoint, lookup: Lookup, errcodes: Map<number, Errcode>): Statement[] {
+  const T = pascal(e.name);
+  const out: Statement[] = [];
+  const callers = callerParams(e);
+  // An endpoint whose every parameter is a constant still lists them in the descriptor, and
+  // defineEndpoint (src/endpoint.ts) reads a listed placement as "takes a params argument": its
+  // Params is the empty object, so `fn(client)` and `fn(client, {}, options)` both work.
+  const paramsType = callers.length || e.params.length ? `${T}Params` : 'void';
+  if (paramsType !== 'void') {
+    out.push(
+      block((w) => {
+        if (!callers.length) writeDocs(w, ['Every parameter of this endpoint is fixed by the catalog.']);
+        w.write(`export type ${T}Params = `);
+        writeParamsType(w, e);
+        w.write(';').newLine();
+      }),
+    );
+  }
+  let resultType: string;
+  if (e.response === 'json' || e.response === 'xml' || e.response === 'json_or_binary') {
+    out.push(
+      block((w) => {
+        if (e.response === 'json_or_binary') writeDocs(w, ['The JSON answer; other kinds answer bytes (BinaryResult).']);
+        w.write(`export type ${T}Result = `);
+        if (e.resultRef) w.write(e.resultRef.name);
+        else writeObjectType(w, e.result ?? {});
+        w.write(';').newLine();
+      }),
+    );
+    resultType = e.response === 'json_or_binary' ? `BinaryResult | ${T}Result` : `${T}Result`;
+  } else resultType = e.response === 'binary' ? 'BinaryResult' : 'string';
+
+  out.push(
+    block((w) => {
+      writeDocs(w, jsdoc(e, errcodes));
+      w.write(`export const ${e.name} = /* @__PURE__ */ defineEndpoint<${paramsType}, ${resultType}, ${e.appTypes.map(quote).join(' | ')}>({`).newLine();
+      w.indent(() => writeDescriptor(w, e, lookup));
+      w.write('});').newLine();
+    }),
+  );
+  return out;
+}
+
+/** The caller's parameters: inline ones as an object type, named blocks by name, constants left out. */
+function writeParamsType(w: CodeBlockWriter, e: Endpoint): void {
+  const callers = callerParams(e);
+  const inline = callers.filter((p) => !e.blockRefs[p.placement as 'query' | 'body']);
+  const parts: (() => void)[] = [];
+  if (inline.length || !Object.keys(e.blockRefs).length) {
+    const props = Object.fromEntries(inline.map((p) => [p.name, p.field]));
+    parts.push(() => writeObjectType(w, props));
+  }
+  for (const placement of ['query', 'body'] as const) {
+    const ref = e.blockRefs[placement];
+    if (!ref) continue;
+    const consts = e.params.filter((p) => p.placement === placement && p.field.const !== undefined).map((p) => quote(p.name));
+    parts.push(() => w.write(consts.length ? `Omit<${ref.name}, ${consts.join(' | ')}>` : ref.name));
+  }
+  parts.forEach((write, i) => {
+    if (i) w.write(' & ');
+    write();
+  });
+}
+
+function list(names: string[]): string {
+  return `[${names.map(quote).join(', ')}]`;
+}
+
+function writeDescriptor(w: CodeBlockWriter, e: Endpoint, lookup: Lookup): void {
+  const line = (text: string) => w.write(text).write(',').newLine();
+  line(`id: ${quote(e.id)}`);
+  line(`method: ${quote(e.method)}`);
+  if (e.host !== DEFAULT_HOST) line(`host: ${quote(e.host)}`);
+  line(`path: ${quote(e.path)}`);
+  line(`auth: ${quote(e.auth)}`);
+  if (e.protocol !== 'wechat') line(`protocol: ${quote(e.protocol)}`);
+  line(`appTypes: ${list(e.appTypes)}`);
+  line(`idempotent: ${e.idempotent}`);
+  if (e.encoding !== 'json' && e.encoding !== 'multipart') line(`encoding: ${quote(e.encoding)}`);
+  if (e.response !== 'json') line(`response: ${quote(e.response)}`);
+  if (e.deprecated) line(`deprecated: ${quote(oneLine(e.deprecated))}`);
+  for (const placement of PLACEMENTS) {
+    const names = e.params.filter((p) => p.placement === placement).map((p) => p.name);
+    if (names.length) line(`${placement}: ${list(names)}`);
+  }
+  const files = e.params.filter((p) => p.placement === 'form' && holdsFileDirectly(p.field, lookup)).map((p) => p.name);
+  if (files.length) line(`files: ${list(files)}`);
+  const consts = e.params.filter((p) => p.field.const !== undefined);
+  if (consts.length) {
+    const value = (v: string | number | boolean) => (typeof v === 'string' ? quote(v) : String(v));
+    line(`consts: { ${consts.map((p) => `${key(p.name)}: ${value(p.field.const!)}`).join(', ')} }`);
+  }
+  const sensitive = e.params.flatMap((p) => sensitivePaths(p.field, p.name, lookup, 0));
+  if (sensitive.length) line(`sensitive: ${list(sensitive)}`);
+  const required = callerParams(e).filter((p) => !p.field.optional).map((p) => p.name);
+  if (required.length) line(`required: ${list(required)}`);
+  if (validated(e)) line(`schema: () => import('./${e.file.split('/').pop()!.replace(/\.yaml$/, '')}.schema.js').then((m) => m.${e.name})`);
+}
+
+/**
+ * Dotted paths of the sensitive strings under a parameter (`payee.name`); lists are transparent, as
+ * the runtime walks every element (`receivers.name`).
+ */
+function sensitivePaths(f: Field, path: string, lookup: Lookup, depth: number): string[] {
+  if (depth > 20) return [];
+  if (f.sensitive) return [path];
+  if (f.type === 'ref') {
+    const t = lookup(f.ref!);
+    return t ? sensitivePaths(t.field, path, lookup, depth + 1) : [];
+  }
+  if (f.items) return sensitivePaths(f.items, path, lookup, depth + 1);
+  if (f.values) return [];
+  return Object.entries(f.properties ?? {}).flatMap(([k, p]) => sensitivePaths(p, `${path}.${k}`, lookup, depth + 1));
+}
+
+/** A form field that is itself an upload (named file types included). */
+function holdsFileDirectly(f: Endpoint['params'][number]['field'], lookup: Lookup): boolean {
+  if (f.type === 'file') return true;
+  return f.type === 'ref' && lookup(f.ref!)?.field.type === 'file';
+}
+
+function jsdoc(e: Endpoint, errcodes: Map<number, Errcode>): string[] {
+  const parts = [oneLine(e.summary), ''];
+  if (e.docs) parts.push(`@see ${e.docs}`);
+  for (const { code } of e.errcodes) {
+    const info = errcodes.get(code);
+    const text = info?.zh ? ` ${oneLine(info.zh)}` : info?.en ? ` ${oneLine(info.en)}` : '';
+    parts.push(`@throws {WxApiError} errcode ${code}${text}`);
+  }
+  if (e.unverified) parts.push(`@unverified ${oneLine(e.unverified)}`);
+  if (e.deprecated) parts.push(`@deprecated ${oneLine(e.deprecated)}`);
+  while (parts[parts.length - 1] === '') parts.pop();
+  return parts;
+}
