@@ -6,8 +6,8 @@
 
 import { createDecipheriv, createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import { readEnvelope } from '../src/server/envelope.js';
-import { createCrypto, parseMessage } from '../src/server/index.js';
+import { readEnvelope } from '../src/callbacks/envelope.js';
+import { createCrypto, parseMessage } from '../src/callbacks/index.js';
 
 import type { Row } from './lib/row.js';
 

@@ -16,7 +16,7 @@ import {
   toNodeHandler,
   type HandlerResult,
   type WxMessage,
-} from '../src/server/index.js';
+} from '../src/callbacks/index.js';
 
 const token = process.env['WX_TOKEN'] ?? 'wxkitDemoToken';
 const encodingAESKey = process.env['WX_ENCODING_AES_KEY'] ?? 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';

@@ -1,6 +1,6 @@
 // `wxkit`: the runtime. Endpoints live in `wxkit/official-account` and `wxkit/mini-program`.
-export { createClient, type Client, type ClientOptions, type RawRequest } from './client.js';
-export { bind, type BoundNamespaces } from './facade.js';
+export { createClient, type Client, type ClientOptions, type RawRequest } from './official/create-client.js';
+export { bind, type BoundNamespaces } from './core/bind.js';
 export {
   WxError,
   WxApiError,
@@ -16,26 +16,26 @@ export {
   redact,
   type ErrcodeCategory,
   type ErrcodeInfo,
-} from './errors.js';
-export { describeErrcode, TOKEN_ERRCODES } from './errcodes.js';
-export { WxPromise, type ResponseInfo, type WithResponse } from './promise.js';
-export { TokenManager, type FetchedToken, type TokenManagerOptions } from './token.js';
-export type { TokenProvider } from './runtime.js';
-export { BACKUP_HOSTS } from './runtime.js';
+} from './core/errors.js';
+export { describeErrcode, TOKEN_ERRCODES } from './protocols/errcodes.js';
+export { WxPromise, type ResponseInfo, type WithResponse } from './core/promise.js';
+export { TokenManager, type FetchedToken, type TokenManagerOptions } from './auth/token-manager.js';
+export type { TokenProvider } from './core/runtime.js';
+export { BACKUP_HOSTS } from './core/runtime.js';
 export type { Logger, Hooks, CallInfo, ResponseEventInfo, ErrorEventInfo } from './core/observe.js';
-export type { FetchLike, Transport } from './http.js';
-export type { RetryOptions } from './retry.js';
+export type { FetchLike, Transport } from './transport/fetch.js';
+export type { RetryOptions } from './core/retry.js';
 export { memoryStorage } from './storage/memory.js';
 export { fileStorage } from './storage/file.js';
 export type { Storage, Unlock } from './storage/types.js';
-export type { AppType, AuthKind, BinaryResult, CallOptions, UploadInput, ValidationMode } from './types.js';
+export type { AppType, AuthKind, BinaryResult, CallOptions, UploadInput, ValidationMode } from './core/types.js';
 export { redisStorage, redisSeenStore, maskRedisUrl, type RedisStorage, type RedisStorageOptions, type RedisSeenStore } from './storage/redis.js';
-export { signJsapi, jsapiConfig, signCard, cardExt, type JsapiSignInput, type JsapiConfig, type JsapiConfigOptions, type CardExtOptions } from './jssdk.js';
+export { signJsapi, jsapiConfig, signCard, cardExt, type JsapiSignInput, type JsapiConfig, type JsapiConfigOptions, type CardExtOptions } from './official/jssdk.js';
 // The hub. Its config loader (YAML + zod) stays out of this entry point to keep `import 'wxkit'` light.
-export { createHub, type Hub, type HubOptions, type HubComponentApp, type HubComponentPlugin, type HubContext } from './hub/server.js';
-export { hubStorage, hubClientOptions, type HubStorage, type HubStorageOptions } from './hub/client.js';
+export { createHub, type Hub, type HubOptions, type HubComponentApp, type HubComponentPlugin, type HubContext } from './hub/create-hub.js';
+export { hubStorage, hubClientOptions, type HubStorage, type HubStorageOptions } from './hub/hub-storage.js';
 export { createRefresher, type Refresher, type RefresherOptions } from './hub/refresher.js';
-export type { HubCommonApp } from './hub/common.js';
-export type { HubListenOptions, HubServer } from './hub/node.js';
+export type { HubCommonApp } from './hub/common-apps.js';
+export type { HubListenOptions, HubServer } from './hub/listen.js';
 export type { HubTokenProvider, HubAppProviders, HubAppRegistration, HubComponentRegistration, HubRegistrar } from './hub/types.js';
-export { oauthAuthorizeUrl, type OAuthAuthorizeUrlOptions, type OAuthScope } from './oauth.js';
+export { oauthAuthorizeUrl, type OAuthAuthorizeUrlOptions, type OAuthScope } from './official/oauth.js';

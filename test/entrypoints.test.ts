@@ -11,10 +11,10 @@ const ENTRIES = [
   'src/index.ts',
   'src/component/index.ts',
   'src/hub/index.ts',
-  'src/server/index.ts',
+  'src/callbacks/index.ts',
   'src/pay/index.ts',
   'src/simulator/index.ts',
-  'src/registry.ts',
+  'src/registry/index.ts',
 ];
 
 describe('entry points load first in a fresh process', () => {

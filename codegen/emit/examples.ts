@@ -1,5 +1,5 @@
 // Example answers, one JSON file per namespace, loaded on demand by the simulator through
-// findExample() (src/registry.ts). Kept out of the registry: they are the bulk of the catalog's
+// findExample() (src/registry/index.ts). Kept out of the registry: they are the bulk of the catalog's
 // data and nothing but the simulator needs them.
 import type { Catalog } from '../model.js';
 import { block, printModule, quote } from './common.js';

@@ -17,7 +17,7 @@ export function validated(e: Endpoint): boolean {
 export function emitModule(ns: Namespace, catalog: Catalog, paths: Paths): string {
   const lookup = lookupOf(catalog, ns);
   const here = `${modulePath(ns)}.ts`;
-  const endpointModule = runtimeImport(paths, here, 'endpoint.js');
+  const endpointModule = runtimeImport(paths, here, 'core/endpoint.js');
   const statements: Statement[] = [{ kind: StructureKind.ImportDeclaration, moduleSpecifier: endpointModule, namedImports: ['defineEndpoint'] }];
 
   const usesUpload =
@@ -75,7 +75,7 @@ function endpointStatements(e: Endpoint, lookup: Lookup, errcodes: Map<number, E
   const out: Statement[] = [];
   const callers = callerParams(e);
   // An endpoint whose every parameter is a constant still lists them in the descriptor, and
-  // defineEndpoint (src/endpoint.ts) reads a listed placement as "takes a params argument": its
+  // defineEndpoint (src/core/endpoint.ts) reads a listed placement as "takes a params argument": its
   // Params is the empty object, so `fn(client)` and `fn(client, {}, options)` both work.
   const paramsType = callers.length || e.params.length ? `${T}Params` : 'void';
   if (paramsType !== 'void') {

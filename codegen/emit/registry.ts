@@ -74,7 +74,7 @@ export function emitRegistry(catalog: Catalog, paths: Paths): Map<string, string
   out.set(
     index,
     printModule('catalog/', [
-      { kind: StructureKind.ImportDeclaration, isTypeOnly: true, moduleSpecifier: runtimeImport(paths, index, 'registry-types.js'), namedImports: ['RegistryEntry'] },
+      { kind: StructureKind.ImportDeclaration, isTypeOnly: true, moduleSpecifier: runtimeImport(paths, index, 'registry/types.js'), namedImports: ['RegistryEntry'] },
       // Written by hand: ts-morph spreads import attributes over three lines each.
       (w) => {
         for (const ns of order) w.writeLine(`import ${alias(ns)} from './${modulePath(ns)}.json' with { type: 'json' };`);

@@ -17,7 +17,7 @@ export function emitSharedTypes(catalog: Catalog, paths: Paths): Map<string, str
   const file = `${SHARED_TYPES_MODULE}.ts`;
   const types: Statement[] = [];
   if (catalog.shared.some((t) => printsFile(t.field))) {
-    types.push({ kind: StructureKind.ImportDeclaration, isTypeOnly: true, moduleSpecifier: runtimeImport(paths, file, 'endpoint.js'), namedImports: ['UploadInput'] });
+    types.push({ kind: StructureKind.ImportDeclaration, isTypeOnly: true, moduleSpecifier: runtimeImport(paths, file, 'core/endpoint.js'), namedImports: ['UploadInput'] });
   }
   for (const t of catalog.shared) {
     types.push(

@@ -1,9 +1,9 @@
 // Authenticators: each auth scheme of the catalog is one of these on the runtime. It sees the final
 // request, so a scheme can set a query parameter (tokens, the webhook key, appid + secret), add
 // body fields, or sign method, URL and body into a header (Pay).
-import { WxConfigError } from '../errors.js';
+import { WxConfigError } from '../core/errors.js';
 import type { WireRequest } from '../protocols/types.js';
-import type { TokenProvider } from '../runtime.js';
+import type { TokenProvider } from '../core/runtime.js';
 
 export interface Authenticator {
   /** Adds the credential to `req`. Returns the token it used when a refused token can be replaced. */

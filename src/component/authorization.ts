@@ -1,10 +1,10 @@
 // The authorization flow: pre_auth_code for the authorization page, then the auth code exchanged
 // (once, across processes) for the authorizer's tokens and details, stored as its record.
 import * as Platform from '../../generated/component/component.js';
-import type { Client } from '../client.js';
-import { WxApiError, WxConfigError } from '../errors.js';
-import type { AuthorizedInfo, UpdateAuthorizedInfo } from '../server/message-types.js';
-import { TokenManager } from '../token.js';
+import type { Client } from '../core/client.js';
+import { WxApiError, WxConfigError } from '../core/errors.js';
+import type { AuthorizedInfo, UpdateAuthorizedInfo } from '../callbacks/message-types.js';
+import { TokenManager } from '../auth/token-manager.js';
 import type { Authorizers } from './authorizers.js';
 import { checkAppid, type ComponentContext } from './context.js';
 import type { AuthorizerRecord } from './store.js';

@@ -4,12 +4,14 @@
 // revoked: the `unauthorized` push may have been lost, and without the mark every call would ask
 // WeChat twice more (the token, the whole authorizer list) only to fail the same way.
 import * as Platform from '../../generated/component/component.js';
-import { cachedBy, clientFor, ticketManager, type Client, type TicketType } from '../client.js';
-import { describeErrcode } from '../errcodes.js';
-import { WxApiError, WxConfigError } from '../errors.js';
-import { Runtime, type TokenProvider } from '../runtime.js';
-import { TokenManager, type FetchedToken } from '../token.js';
-import type { AppType } from '../types.js';
+import { cachedBy, clientFor, type Client } from '../core/client.js';
+import { type TicketType } from '../core/runtime.js';
+import { ticketManager } from '../official/create-client.js';
+import { describeErrcode } from '../protocols/errcodes.js';
+import { WxApiError, WxConfigError } from '../core/errors.js';
+import { Runtime, type TokenProvider } from '../core/runtime.js';
+import { TokenManager, type FetchedToken } from '../auth/token-manager.js';
+import type { AppType } from '../core/types.js';
 import { checkAppid, type ComponentContext } from './context.js';
 import type { AuthorizerAppType, AuthorizerRecord, RevokedMark } from './store.js';
 

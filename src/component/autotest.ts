@@ -6,9 +6,9 @@
 //                                        the customer-service API with the token that code gives
 // Events are answered this way only for WeChat's test official account (a real user's events must
 // reach your handler); the two texts are answered for any account (no real user sends them).
-import type { HandlerResult } from '../server/respond.js';
-import { replyText, type ReplyTarget } from '../server/reply.js';
-import type { WxMessage } from '../server/message-types.js';
+import type { HandlerResult } from '../callbacks/render-result.js';
+import { replyText, type ReplyTarget } from '../callbacks/reply.js';
+import type { WxMessage } from '../callbacks/message-types.js';
 import * as Platform from '../../generated/component/component.js';
 import { kInternals, type ComponentWithInternals } from './internals.js';
 

@@ -1,9 +1,9 @@
 // What the parts of one component share (identity, store, emitter, runtime settings), built once by
 // createComponent() so tokens, authorizers and the authorization flow can live in their own files.
-import { isAppid } from '../appid.js';
-import { WxConfigError } from '../errors.js';
-import type { HubStorage } from '../hub/client.js';
-import type { RuntimeSettings } from '../runtime.js';
+import { isAppid } from '../core/appid.js';
+import { WxConfigError } from '../core/errors.js';
+import type { HubStorage } from '../hub/hub-storage.js';
+import type { RuntimeSettings } from '../core/runtime.js';
 import type { Storage } from '../storage/types.js';
 import type { ComponentEmitter } from './events.js';
 import type { ComponentKeys } from './keys.js';

@@ -2,8 +2,8 @@
 // rejections) are reported as `error` events, and an `error` with no listener is written to
 // console.error as one line without secrets instead of being thrown (unlike Node's EventEmitter,
 // which would crash the process from inside a WeChat push).
-import { redact } from '../errors.js';
-import type { AuthorizedInfo, FastRegisterInfo, UnauthorizedInfo, UnknownMessage, UpdateAuthorizedInfo } from '../server/message-types.js';
+import { redact } from '../core/errors.js';
+import type { AuthorizedInfo, FastRegisterInfo, UnauthorizedInfo, UnknownMessage, UpdateAuthorizedInfo } from '../callbacks/message-types.js';
 import type { AuthorizerRecord } from './store.js';
 
 export interface VerifyTicketEvent {

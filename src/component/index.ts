@@ -3,7 +3,7 @@
 // platform's endpoints, called with `component.client`; authorizers' clients work with every
 // official-account and mini-program function.
 export * as Component from '../../generated/component/component.js';
-export { createComponent } from './component.js';
+export { createComponent } from './create-component.js';
 export type { AuthorizerClient, AuthUrlOptions, ComponentOptions, OAuthToken, WxComponent } from './types.js';
 export type {
   AuthorizationEvent,
@@ -29,7 +29,7 @@ export {
   type EventHandlerOptions,
   type OAuthHandlerOptions,
   type WebHandler,
-} from './handlers.js';
+} from './web-handlers.js';
 export { bindComponentUrl, componentLoginPageUrl, type ComponentAuthUrlOptions } from './urls.js';
 export { RELEASE_TEST_APPIDS } from './autotest.js';
 export { componentKeys, type ComponentKeys } from './keys.js';
@@ -42,7 +42,7 @@ export {
   type AttachOptions,
   type ComponentHubPluginOptions,
   type ComponentHubProviders,
-} from './hub.js';
-export { oauthAuthorizeUrl, type OAuthAuthorizeUrlOptions, type OAuthScope } from '../oauth.js';
+} from './hub-plugin.js';
+export { oauthAuthorizeUrl, type OAuthAuthorizeUrlOptions, type OAuthScope } from '../official/oauth.js';
 // Mount the handlers on node:http or Express.
-export { toExpressMiddleware, toNodeHandler } from '../server/node.js';
+export { toExpressMiddleware, toNodeHandler } from '../callbacks/node-adapters.js';

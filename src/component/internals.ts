@@ -1,8 +1,9 @@
 // What the handlers and the hub integration need from a component beyond its public API.
-import type { Client, TicketType } from '../client.js';
-import type { TokenProvider } from '../runtime.js';
-import type { AuthorizedInfo, UpdateAuthorizedInfo } from '../server/message-types.js';
-import type { AppType } from '../types.js';
+import type { Client } from '../core/client.js';
+import type { TicketType } from '../core/runtime.js';
+import type { TokenProvider } from '../core/runtime.js';
+import type { AuthorizedInfo, UpdateAuthorizedInfo } from '../callbacks/message-types.js';
+import type { AppType } from '../core/types.js';
 import type { WxComponent } from './types.js';
 import type { ComponentEmitter } from './events.js';
 import type { AuthorizerAppType, AuthorizerRecord, ComponentStore } from './store.js';

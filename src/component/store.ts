@@ -3,7 +3,7 @@
 // again, unless WeChat's authorizer list still has it), their records and the index of them, and
 // the marks of authorizers found to have revoked their authorization.
 import { createHash } from 'node:crypto';
-import { WxStorageError } from '../errors.js';
+import { WxStorageError } from '../core/errors.js';
 import type { Storage } from '../storage/types.js';
 import type { ComponentKeys } from './keys.js';
 

@@ -1,11 +1,11 @@
 // The component's own credentials: the verify ticket WeChat pushes, the component_access_token
 // fetched with it, and the component's client, which calls with that token.
 import * as Platform from '../../generated/component/component.js';
-import { clientFor, type Client, type RawRequest } from '../client.js';
-import { WxConfigError } from '../errors.js';
-import { Runtime, type TokenProvider } from '../runtime.js';
-import { TokenManager, type FetchedToken } from '../token.js';
-import type { CallOptions } from '../types.js';
+import { clientFor, type Client, type RawRequest } from '../core/client.js';
+import { WxConfigError } from '../core/errors.js';
+import { Runtime, type TokenProvider } from '../core/runtime.js';
+import { TokenManager, type FetchedToken } from '../auth/token-manager.js';
+import type { CallOptions } from '../core/types.js';
 import type { ComponentContext } from './context.js';
 
 export interface ComponentCredentials {

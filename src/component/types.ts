@@ -1,14 +1,14 @@
 // The component's public shapes: what createComponent() takes and what it returns.
-import type { Client } from '../client.js';
-import type { HubStorage } from '../hub/client.js';
-import type { Transport } from '../http.js';
-import type { JsapiConfig, JsapiConfigOptions } from '../jssdk.js';
-import type { OAuthScope } from '../oauth.js';
-import type { WxPromise } from '../promise.js';
-import type { RuntimeSettingsOptions } from '../runtime.js';
-import type { MessageHandler } from '../server/handler.js';
+import type { Client } from '../core/client.js';
+import type { HubStorage } from '../hub/hub-storage.js';
+import type { Transport } from '../transport/fetch.js';
+import type { JsapiConfig, JsapiConfigOptions } from '../official/jssdk.js';
+import type { OAuthScope } from '../official/oauth.js';
+import type { WxPromise } from '../core/promise.js';
+import type { RuntimeSettingsOptions } from '../core/runtime.js';
+import type { MessageHandler } from '../callbacks/message-handler.js';
 import type { Storage } from '../storage/types.js';
-import type { CallOptions } from '../types.js';
+import type { CallOptions } from '../core/types.js';
 import type { ComponentEventName, ComponentListener } from './events.js';
 import type {
   AuthPageHandlerOptions,
@@ -17,7 +17,7 @@ import type {
   EventHandlerOptions,
   OAuthHandlerOptions,
   WebHandler,
-} from './handlers.js';
+} from './web-handlers.js';
 import type { AuthorizerAppType, AuthorizerRecord, StoredTicket } from './store.js';
 
 export interface ComponentOptions extends RuntimeSettingsOptions {

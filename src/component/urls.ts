@@ -1,7 +1,7 @@
 // The authorization page a merchant opens to authorize the platform: the PC page (QR code scanned
 // with WeChat) and the mobile link (opened inside WeChat). Both need a fresh pre_auth_code.
-import { APPID, isAppid } from '../appid.js';
-import { WxConfigError } from '../errors.js';
+import { APPID, isAppid } from '../core/appid.js';
+import { WxConfigError } from '../core/errors.js';
 
 export interface ComponentAuthUrlOptions {
   componentAppid: string;

@@ -1,7 +1,7 @@
 // What a client tells the outside about its calls: hooks for metrics and tracing, and one debug line
 // per request when WXKIT_DEBUG is set (or the logger has `debug`). Both see the URL redacted and
 // never a credential. A hook that throws is reported and ignored: observing must not break calls.
-import { redact, type WxError } from '../errors.js';
+import { redact, type WxError } from './errors.js';
 
 export interface CallInfo {
   /** `Namespace.method`, or `request METHOD /path` for raw requests. */

@@ -4,14 +4,14 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { APPID } from '../appid.js';
-import { WxConfigError } from '../errors.js';
+import { APPID } from '../core/appid.js';
+import { WxConfigError } from '../core/errors.js';
 import { fileStorage } from '../storage/file.js';
 import { memoryStorage } from '../storage/memory.js';
 import { redisStorage } from '../storage/redis.js';
 import type { Storage } from '../storage/types.js';
-import type { HubCommonApp } from './common.js';
-import type { HubComponentApp } from './server.js';
+import type { HubCommonApp } from './common-apps.js';
+import type { HubComponentApp } from './create-hub.js';
 
 const appid = z.string().regex(APPID, 'must be 4 to 64 letters, digits or underscores');
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');

@@ -1,11 +1,11 @@
 // The hub (centralization node) and its clients: one node keeps tokens and tickets fresh for the
 // fleet; `hubStorage` gives the fleet TokenProviders that read from it.
-export { createHub, type Hub, type HubOptions, type HubRefreshOptions, type HubComponentApp, type HubComponentPlugin, type HubContext } from './server.js';
-export { hubStorage, hubClientOptions, type HubStorage, type HubStorageOptions } from './client.js';
+export { createHub, type Hub, type HubOptions, type HubRefreshOptions, type HubComponentApp, type HubComponentPlugin, type HubContext } from './create-hub.js';
+export { hubStorage, hubClientOptions, type HubStorage, type HubStorageOptions } from './hub-storage.js';
 export { createRefresher, type Refresher, type RefresherOptions } from './refresher.js';
-export { commonAppRegistration, type HubCommonApp } from './common.js';
+export { commonAppRegistration, type HubCommonApp } from './common-apps.js';
 export { loadHubConfig, parseHubConfig, storageFromConfig, HubConfigSchema, type HubConfig, type HubConfigInput } from './config.js';
-export type { HubListenOptions, HubServer } from './node.js';
+export type { HubListenOptions, HubServer } from './listen.js';
 export {
   DEFAULT_UNKNOWN_EXPIRY_SECONDS,
   type HubAppProviders,

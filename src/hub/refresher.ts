@@ -3,7 +3,7 @@
 // provider refreshing inside its margin (TokenManager does, in the background, keeping the old
 // token until the new one is stored): the refresher only makes sure someone asks in time, and
 // retries at `retryMs` while the token is still not renewed. Timers are unref'd.
-import type { Logger } from '../runtime.js';
+import type { Logger } from '../core/runtime.js';
 import type { HubTokenProvider } from './types.js';
 
 export interface RefresherOptions {

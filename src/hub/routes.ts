@@ -3,9 +3,9 @@
 // A forced refresh retires the token every client of the hub is using, so reports are coalesced
 // (one fetch however many report at once) and limited (one fetch per interval and token): a client
 // that keeps reporting the current token gets it back instead of making the hub fetch each time.
-import type { Logger } from '../runtime.js';
-import type { HubRegistry } from './registry.js';
-import { error, json } from './respond.js';
+import type { Logger } from '../core/runtime.js';
+import type { HubRegistry } from './app-registry.js';
+import { error, json } from './answers.js';
 import { DEFAULT_UNKNOWN_EXPIRY_SECONDS, type HubTokenProvider } from './types.js';
 
 export interface RouteRequest {

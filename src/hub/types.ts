@@ -1,8 +1,8 @@
-// What the hub serves, as a registry of providers. Common apps are built in (src/hub/common.ts);
+// What the hub serves, as a registry of providers. Common apps are built in (src/hub/common-apps.ts);
 // the third-party platform registers its component token and its authorizers' tokens through the
 // same interface, so the routes never need to know where a token comes from.
-import type { TicketType } from '../client.js';
-import type { TokenProvider } from '../runtime.js';
+import type { TicketType } from '../core/runtime.js';
+import type { TokenProvider } from '../core/runtime.js';
 
 /**
  * A TokenProvider the hub can also ask when the token it handed out stops being valid, to answer

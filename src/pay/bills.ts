@@ -6,10 +6,10 @@
 // bytes pass and the stream errors at its end when it does not match, so a consumer that reads to
 // the end never mistakes a corrupted or truncated bill for a good one.
 import { createHash, getHashes, type Hash } from 'node:crypto';
-import { WxConfigError, WxCryptoError, WxPayError, WxValidationError } from '../errors.js';
+import { WxConfigError, WxCryptoError, WxPayError, WxValidationError } from '../core/errors.js';
 import { readBody, tryJson } from '../protocols/wechat.js';
 import type { WireRequest } from '../protocols/types.js';
-import type { EndpointDescriptor } from '../types.js';
+import type { EndpointDescriptor } from '../core/types.js';
 
 /** The answer of the apply call, as WeChat sends it. */
 export interface BillInfo {

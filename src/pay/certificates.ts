@@ -7,14 +7,14 @@
 // which only WeChat and the merchant know) and the answer's signature is then checked with the
 // one its Wechatpay-Serial names. Nothing is kept from an answer that does not verify.
 import { X509Certificate, type KeyObject } from 'node:crypto';
-import { WxConfigError, WxCryptoError, WxPayError, WxValidationError } from '../errors.js';
+import { WxConfigError, WxCryptoError, WxPayError, WxValidationError } from '../core/errors.js';
 import { verifyAnswer, type PayKeyResolver } from '../protocols/pay-v3.js';
 import { readBody, tryJson } from '../protocols/wechat.js';
 import type { WireRequest } from '../protocols/types.js';
 import type { Storage } from '../storage/types.js';
-import { TokenManager } from '../token.js';
-import type { EndpointDescriptor } from '../types.js';
-import { decryptV3Resource } from './crypto.js';
+import { TokenManager } from '../auth/token-manager.js';
+import type { EndpointDescriptor } from '../core/types.js';
+import { decryptV3Resource } from './signatures.js';
 
 /** One decrypted platform certificate. */
 export interface PlatformCertificate {

@@ -1,6 +1,6 @@
 // `wxkit/pay`: WeChat Pay (v3 and v2) for one merchant per client, its notification handlers, and
 // the signatures and ciphers as pure functions for anyone checking a value independently.
-export { createPay, PAY_HOST, type PayClient, type PayOptions } from './client.js';
+export { createPay, PAY_HOST, type PayClient, type PayOptions } from './create-pay.js';
 
 export {
   createNotifyHandler,
@@ -44,7 +44,7 @@ export {
   v3Message,
   verifyV3,
   type V2SignType,
-} from './crypto.js';
+} from './signatures.js';
 export { verifyAnswer, type PayKeyResolver } from '../protocols/pay-v3.js';
-export { WxCryptoError, WxPayError, WxConfigError, WxValidationError } from '../errors.js';
-export { toNodeHandler, toExpressMiddleware } from '../server/node.js';
+export { WxCryptoError, WxPayError, WxConfigError, WxValidationError } from '../core/errors.js';
+export { toNodeHandler, toExpressMiddleware } from '../callbacks/node-adapters.js';

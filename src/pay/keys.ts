@@ -4,7 +4,7 @@
 // anything else a platform certificate (configured, or downloaded when the merchant still has
 // them). During the switch from certificates to the public key both kinds arrive side by side.
 import { createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
-import { WxConfigError } from '../errors.js';
+import { WxConfigError } from '../core/errors.js';
 import type { PlatformCertificateStore } from './certificates.js';
 
 export interface PayKeyring {

@@ -3,9 +3,9 @@
 // `{"filename":…,"sha256":…}` and the `file` part. The request signature covers the meta JSON as
 // its body (the pay_v3 signer signs the `meta` part of a multipart body).
 import { createHash } from 'node:crypto';
-import { WxValidationError } from '../errors.js';
+import { WxValidationError } from '../core/errors.js';
 import { readUpload } from '../protocols/encode.js';
-import type { EndpointDescriptor, UploadInput } from '../types.js';
+import type { EndpointDescriptor, UploadInput } from '../core/types.js';
 
 export const MEDIA_UPLOAD_PATHS = ['/v3/merchant/media/upload', '/v3/merchant/media/video_upload', '/v3/marketing/favor/media/image-upload'] as const;
 

@@ -2,7 +2,7 @@
 // must be handled at least once: when the handler fails, WeChat is answered with an error so that
 // it notifies again, and the retry must then not be taken for a duplicate. The store therefore
 // needs `forget` as well as the callback handler's atomic check-and-mark.
-import type { SeenResult, SeenStore } from '../server/dedupe.js';
+import type { SeenResult, SeenStore } from '../callbacks/dedupe.js';
 
 export interface NotificationSeenStore extends SeenStore {
   /** Unmarks `key` (the handling failed and WeChat will send it again). */

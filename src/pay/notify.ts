@@ -16,13 +16,13 @@
 // key); a refund result carries none and is authenticated by `req_info` decrypting with the key.
 
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { WxConfigError, WxCryptoError, WxError, WxStorageError } from '../errors.js';
+import { WxConfigError, WxCryptoError, WxError, WxStorageError } from '../core/errors.js';
 import { verifyAnswer } from '../protocols/pay-v3.js';
-import { decodeUtf8, readCapped } from '../server/body.js';
-import { describeError } from '../server/http.js';
-import { parseXml } from '../server/xml.js';
-import { buildXml } from '../server/xml-build.js';
-import { decryptV2RefundInfo, decryptV3Resource, signV2, type V2SignType } from './crypto.js';
+import { decodeUtf8, readCapped } from '../callbacks/body.js';
+import { describeError } from '../callbacks/refusals.js';
+import { parseXml } from '../core/xml-parse.js';
+import { buildXml } from '../core/xml-build.js';
+import { decryptV2RefundInfo, decryptV3Resource, signV2, type V2SignType } from './signatures.js';
 import type { PayKeyring } from './keys.js';
 import { memoryNotificationStore, NOTIFICATION_RETENTION_SECONDS, type NotificationSeenStore } from './notify-dedupe.js';
 import { notificationKind, type PayNotification, type PayNotificationV2 } from './notify-types.js';

@@ -11,8 +11,8 @@
 //   v2 App: sign = the v2 sign of appid, noncestr, package, partnerid, prepayid, timestamp.
 // Native answers a `code_url` to show as a QR code and H5 an `h5_url` to open; neither is signed.
 import { randomBytes, type KeyObject } from 'node:crypto';
-import { WxValidationError } from '../errors.js';
-import { signV2, signV3, type V2SignType } from './crypto.js';
+import { WxValidationError } from '../core/errors.js';
+import { signV2, signV3, type V2SignType } from './signatures.js';
 
 /** For `WeixinJSBridge.invoke('getBrandWCPayRequest', …)` and `wx.requestPayment(…)` (which ignores appId). */
 export interface JsapiPayParams {

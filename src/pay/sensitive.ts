@@ -4,7 +4,7 @@
 // the signature, because the signature must cover the ciphertext that is actually sent.
 import { encodeBody } from '../protocols/encode.js';
 import type { WireRequest } from '../protocols/types.js';
-import { encryptSensitive } from './crypto.js';
+import { encryptSensitive } from './signatures.js';
 import type { PayKeyring } from './keys.js';
 
 /**

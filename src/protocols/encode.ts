@@ -2,9 +2,9 @@
 // says, and encodes the body (JSON, urlencoded form, multipart, XML). Keys the catalog does not know
 // yet still reach the server (body for methods with one, query otherwise), because WeChat adds
 // parameters faster than any catalog follows. Shared by every protocol.
-import { WxValidationError } from '../errors.js';
-import { buildXml, type XmlBuildObject } from '../server/xml-build.js';
-import type { EndpointDescriptor, UploadInput } from '../types.js';
+import { WxValidationError } from '../core/errors.js';
+import { buildXml, type XmlBuildObject } from '../core/xml-build.js';
+import type { EndpointDescriptor, UploadInput } from '../core/types.js';
 import type { WireRequest } from './types.js';
 
 interface Placement {

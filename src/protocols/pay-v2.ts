@@ -2,9 +2,9 @@
 // return_code and result_code are SUCCESS and its own `sign` verifies; otherwise it is a
 // WxPayError (or a WxCryptoError when the sign is wrong). Some v2 answers are bare data (bills):
 // those endpoints are `response: text` and only checked for an XML failure body.
-import { WxCryptoError, WxPayError } from '../errors.js';
-import { signV2, type V2SignType } from '../pay/crypto.js';
-import type { EndpointDescriptor } from '../types.js';
+import { WxCryptoError, WxPayError } from '../core/errors.js';
+import { signV2, type V2SignType } from '../pay/signatures.js';
+import type { EndpointDescriptor } from '../core/types.js';
 import type { Protocol, WireRequest } from './types.js';
 import { readBody, xmlFields } from './wechat.js';
 

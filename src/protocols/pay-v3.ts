@@ -3,9 +3,9 @@
 // `{ code, message, detail }`. Data is handed back only after verification: an answer that does not
 // verify is an error, whatever it says.
 import type { KeyObject } from 'node:crypto';
-import { WxCryptoError, WxPayError } from '../errors.js';
-import { verifyV3 } from '../pay/crypto.js';
-import type { EndpointDescriptor } from '../types.js';
+import { WxCryptoError, WxPayError } from '../core/errors.js';
+import { verifyV3 } from '../pay/signatures.js';
+import type { EndpointDescriptor } from '../core/types.js';
 import type { Protocol, WireRequest } from './types.js';
 import { readBody, tryJson } from './wechat.js';
 

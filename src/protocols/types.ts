@@ -1,7 +1,7 @@
-// What a protocol is to the call loop. The loop (src/call.ts) owns replay, retries, the deadline and
+// What a protocol is to the call loop. The loop (src/core/call.ts) owns replay, retries, the deadline and
 // validation for every endpoint; a protocol only knows its wire: how an answer becomes data or a
 // typed error, and which errors mean "the token was refused".
-import type { EndpointDescriptor } from '../types.js';
+import type { EndpointDescriptor } from '../core/types.js';
 import type { HttpMethod, RequestEncoding } from '../core/enums.js';
 
 /**

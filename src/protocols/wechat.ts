@@ -1,10 +1,10 @@
 // The classic WeChat wire (api.weixin.qq.com, qyapi.weixin.qq.com): failures are HTTP 200 with a
 // non-zero errcode, also on endpoints that normally return an image, so every response kind checks
 // for a JSON error body before handing bytes or text back.
-import { describeErrcode, TOKEN_ERRCODES } from '../errcodes.js';
-import { redact, WxApiError, WxError, WxHttpError, WxNetworkError, WxValidationError } from '../errors.js';
-import { parseXml } from '../server/xml.js';
-import type { BinaryResult, EndpointDescriptor } from '../types.js';
+import { describeErrcode, TOKEN_ERRCODES } from './errcodes.js';
+import { redact, WxApiError, WxError, WxHttpError, WxNetworkError, WxValidationError } from '../core/errors.js';
+import { parseXml } from '../core/xml-parse.js';
+import type { BinaryResult, EndpointDescriptor } from '../core/types.js';
 import type { Protocol, WireRequest } from './types.js';
 
 export const wechatProtocol: Protocol = {

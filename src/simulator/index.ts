@@ -1,7 +1,7 @@
 // `wxkit/simulator`: a local WeChat for demos, tests and benchmarks. No account, no network.
 import { createServer, type Server } from 'node:http';
-import { listeningUrl } from '../node-server.js';
-import { ComponentSimulator } from './component.js';
+import { listeningUrl } from '../transport/node-server.js';
+import { ComponentSimulator } from './platform-api.js';
 import {
   DEMO_COMPONENTS,
   type AuthorizeOptions,
@@ -13,12 +13,12 @@ import {
   type ReleaseTestResult,
   type SimulatorComponent,
   type UnauthorizeOptions,
-} from './platform/types.js';
-import { createRequestListener } from './server.js';
+} from './platform/platform-types.js';
+import { createRequestListener } from './catalog-routes.js';
 import { SimulatorState, type Counters, type Fault, type SimulatorApp } from './state.js';
 
 export type { Counters, Fault, SimulatorApp } from './state.js';
-export { DEMO_COMPONENTS, RELEASE_TEST_APPIDS } from './platform/types.js';
+export { DEMO_COMPONENTS, RELEASE_TEST_APPIDS } from './platform/platform-types.js';
 export type {
   AuthorizeOptions,
   AuthorizeResult,
@@ -30,7 +30,7 @@ export type {
   ReleaseTestStep,
   SimulatorComponent,
   UnauthorizeOptions,
-} from './platform/types.js';
+} from './platform/platform-types.js';
 export { codePng } from './png.js';
 
 export interface SimulatorOptions {

@@ -19,7 +19,7 @@ import { readlinkSync } from 'node:fs';
 import { link, mkdir, readdir, readFile, rename, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { WxStorageError } from '../errors.js';
+import { WxStorageError } from '../core/errors.js';
 import type { Storage, Unlock } from './types.js';
 
 interface Record {

@@ -8,7 +8,7 @@
 // reconnecting in the background and calls succeed again as soon as it is back.
 import { randomBytes } from 'node:crypto';
 import type { Redis, RedisOptions } from 'ioredis';
-import { WxConfigError, WxStorageError } from '../errors.js';
+import { WxConfigError, WxStorageError } from '../core/errors.js';
 import type { Storage, Unlock } from './types.js';
 
 /**

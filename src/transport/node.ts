@@ -2,12 +2,12 @@
 // for Node servers. Global fetch on Node 20 (undici behind WHATWG streams) costs about three times
 // what node:http does per request; this transport skips fetch and ky entirely, buffers the body
 // (WeChat answers are small JSON or bounded media) and hands the runtime a web Response, so
-// src/call.ts and src/response.ts treat it exactly like the default transport.
+// src/core/call.ts and the protocols treat it exactly like the default transport.
 // Portable code (Bun, Deno, edge) should keep the default fetch transport.
 import http from 'node:http';
 import https from 'node:https';
-import { redact, WxNetworkError, WxTimeoutError } from '../errors.js';
-import type { HttpRequest, Transport } from '../http.js';
+import { redact, WxNetworkError, WxTimeoutError } from '../core/errors.js';
+import type { HttpRequest, Transport } from './fetch.js';
 
 export interface NodeTransportOptions {
   /** Use this agent for requests of its protocol (http: or https:); others get a default agent. */

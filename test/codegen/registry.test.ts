@@ -1,6 +1,6 @@
 // wxkit/registry over the generated registry: look-ups, and examples kept apart from the entries.
 import { describe, expect, it } from 'vitest';
-import { endpoints, findByRoute, findEndpoint, findExample } from '../../src/registry.js';
+import { endpoints, findByRoute, findEndpoint, findExample } from '../../src/registry/index.js';
 
 describe('wxkit/registry', () => {
   it('holds every endpoint once, sorted by id, without examples', () => {

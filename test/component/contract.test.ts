@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Component, createComponent, type WxComponent } from '../../src/component/index.js';
 import { memoryStorage } from '../../src/index.js';
-import { endpoints } from '../../src/registry.js';
+import { endpoints } from '../../src/registry/index.js';
 import { DEMO_COMPONENTS, startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { serveComponent, type Served } from './helpers.js';
 

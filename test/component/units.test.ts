@@ -11,7 +11,7 @@ import {
   oauthAuthorizeUrl,
 } from '../../src/component/index.js';
 import { createClient, memoryStorage, WxConfigError, WxCryptoError } from '../../src/index.js';
-import { createCrypto } from '../../src/server/index.js';
+import { createCrypto } from '../../src/callbacks/index.js';
 import { DEMO_APPS, DEMO_COMPONENTS, startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { deliverTicket } from './helpers.js';
 

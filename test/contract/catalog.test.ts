@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as MiniProgram from '../../generated/mini-program/index.js';
 import * as OfficialAccount from '../../generated/official-account/index.js';
 import { createClient, type Client } from '../../src/index.js';
-import { endpoints, type RegistryField } from '../../src/registry.js';
+import { endpoints, type RegistryField } from '../../src/registry/index.js';
 import { DEMO_APPS, startSimulator, type Simulator } from '../../src/simulator/index.js';
 
 let sim: Simulator;

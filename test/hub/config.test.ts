@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
-import { WxConfigError } from '../../src/errors.js';
+import { main } from '../../src/cli/main.js';
+import { WxConfigError } from '../../src/core/errors.js';
 import { loadHubConfig, parseHubConfig } from '../../src/hub/config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wxkit-hub-config-'));

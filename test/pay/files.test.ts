@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPay, WxConfigError, WxCryptoError, type PayClient } from '../../src/pay/index.js';
-import { runtimeOf } from '../../src/runtime.js';
+import { runtimeOf } from '../../src/core/runtime.js';
 import { answer, API_V3_KEY, MCHID, MERCHANT_SERIAL, pkcs8, PUB_KEY_ID, rsaKeys, spki, startFakePay, verifyRequest, type FakePay } from './helpers.js';
 
 const merchant = rsaKeys();

@@ -5,7 +5,7 @@
 import { createSign, createVerify, generateKeyPairSync, randomBytes, sign as rsaSign, type KeyObject } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { encryptV3Resource } from '../../src/pay/crypto.js';
+import { encryptV3Resource } from '../../src/pay/signatures.js';
 
 export const MCHID = '1900000001';
 export const MERCHANT_SERIAL = '3775B6A45ACD588826D15E583A95F5DD2C2E7E11';

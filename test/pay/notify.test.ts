@@ -5,7 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPay, memoryNotificationStore, signV2, toNodeHandler, type PayNotification, type PayNotificationV2 } from '../../src/pay/index.js';
-import { buildXml } from '../../src/server/xml-build.js';
+import { buildXml } from '../../src/core/xml-build.js';
 import { redisSeenStore } from '../../src/storage/redis.js';
 import { assertRedisReachable, deleteKeys, noticeIfNoRedis, REDIS_URL, uniquePrefix } from '../fixtures/tokens/helpers.js';
 import { API_V3_KEY, APPID, MCHID, MERCHANT_SERIAL, notification, pkcs8, platformCert, PUB_KEY_ID, rsaKeys, spki, V2_KEY, type Signer } from './helpers.js';

@@ -3,10 +3,10 @@
 // caller's objects untouched, and a retry re-signing the same ciphertext.
 import { constants, privateDecrypt, type KeyObject } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callEndpoint } from '../../src/call.js';
+import { callEndpoint } from '../../src/core/call.js';
 import { createPay } from '../../src/pay/index.js';
-import { runtimeOf } from '../../src/runtime.js';
-import type { EndpointDescriptor } from '../../src/types.js';
+import { runtimeOf } from '../../src/core/runtime.js';
+import type { EndpointDescriptor } from '../../src/core/types.js';
 import {
   answer,
   API_V3_KEY,

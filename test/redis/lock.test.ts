@@ -4,7 +4,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisStorage, type RedisStorage } from '../../src/storage/redis.js';
-import { TokenManager } from '../../src/token.js';
+import { TokenManager } from '../../src/auth/token-manager.js';
 import { assertRedisReachable, deleteKeys, noticeIfNoRedis, REDIS_URL, uniquePrefix } from '../fixtures/tokens/helpers.js';
 import { pollUntil, sleep, spawnHolder, type Holder } from '../storage/spawn.js';
 

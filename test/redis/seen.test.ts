@@ -4,7 +4,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisSeenStore, type RedisSeenStore } from '../../src/storage/redis.js';
-import { createMessageHandler, type MessageContext, type MessageHandlerOptions, type WxMessage } from '../../src/server/index.js';
+import { createMessageHandler, type MessageContext, type MessageHandlerOptions, type WxMessage } from '../../src/callbacks/index.js';
 import { AES_KEY, APPID, NOW_MS, TOKEN, eventXml, safePost, textXml } from '../server/helpers.js';
 import { assertRedisReachable, deleteKeys, noticeIfNoRedis, REDIS_URL, uniquePrefix } from '../fixtures/tokens/helpers.js';
 

@@ -17,7 +17,7 @@ import {
   WxStorageError,
   WxTimeoutError,
 } from '../../src/index.js';
-import type { Transport } from '../../src/http.js';
+import type { Transport } from '../../src/transport/fetch.js';
 import { nodeTransport } from '../../src/transport/node.js';
 
 const APPID = 'wx00000000000000aa';

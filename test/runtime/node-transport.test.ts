@@ -5,7 +5,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Material } from '../../generated/official-account/index.js';
 import { createClient, WxHttpError, WxNetworkError, WxTimeoutError } from '../../src/index.js';
-import type { HttpRequest } from '../../src/http.js';
+import type { HttpRequest } from '../../src/transport/fetch.js';
 import { nodeTransport } from '../../src/transport/node.js';
 
 const TOKEN = 'SECRET_TOKEN_never_in_messages';

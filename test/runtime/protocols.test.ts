@@ -10,10 +10,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Fixture as Pay } from '../fixtures/catalog-v2/generated/pay/index.js';
 import { Fixture as Work } from '../fixtures/catalog-v2/generated/work/index.js';
 import { WxApiError, WxCryptoError, WxPayError } from '../../src/index.js';
-import { createPay } from '../../src/pay/client.js';
-import { signV2 } from '../../src/pay/crypto.js';
-import { parseXml } from '../../src/server/xml.js';
-import { createWebhook, createWorkClient } from '../../src/work/client.js';
+import { createPay } from '../../src/pay/create-pay.js';
+import { signV2 } from '../../src/pay/signatures.js';
+import { parseXml } from '../../src/core/xml-parse.js';
+import { createWebhook, createWorkClient } from '../../src/work/create-work-client.js';
 
 const merchant = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const platform = generateKeyPairSync('rsa', { modulusLength: 2048 });

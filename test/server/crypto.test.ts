@@ -1,9 +1,9 @@
 import { createCipheriv } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { WxConfigError, WxCryptoError } from '../../src/errors.js';
-import { createCrypto, decodeBase64Strict, sha1Signature, verifySignature } from '../../src/server/crypto.js';
-import { readEnvelope } from '../../src/server/envelope.js';
-import { decryptUserData, decryptUserDataText, verifyRawDataSignature } from '../../src/server/index.js';
+import { WxConfigError, WxCryptoError } from '../../src/core/errors.js';
+import { createCrypto, decodeBase64Strict, sha1Signature, verifySignature } from '../../src/callbacks/msg-crypt.js';
+import { readEnvelope } from '../../src/callbacks/envelope.js';
+import { decryptUserData, decryptUserDataText, verifyRawDataSignature } from '../../src/callbacks/index.js';
 import { describeReference, readFixtureJson, readReferenceJson, sameVector, type CryptoCase } from '../reference.js';
 import { prng } from './helpers.js';
 

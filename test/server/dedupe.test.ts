@@ -2,8 +2,8 @@
 // remembered (as long as a captured copy of it would pass the timestamp check), and what the
 // in-memory seen-set does when it is full of live keys.
 import { describe, expect, it } from 'vitest';
-import { WxConfigError, WxStorageError } from '../../src/errors.js';
-import { dedupeKey } from '../../src/server/dedupe.js';
+import { WxConfigError, WxStorageError } from '../../src/core/errors.js';
+import { dedupeKey } from '../../src/callbacks/dedupe.js';
 import {
   createMessageHandler,
   memorySeenStore,
@@ -12,7 +12,7 @@ import {
   type MessageContext,
   type MessageHandlerOptions,
   type WxMessage,
-} from '../../src/server/index.js';
+} from '../../src/callbacks/index.js';
 import { AES_KEY, APPID, NOW_MS, NOW_S, TOKEN, eventXml, safePost, textXml } from './helpers.js';
 
 const WINDOW_S = 300;

@@ -3,8 +3,8 @@
 // onMessage only ever sees authentic content. Reproduce a failure with WXKIT_FUZZ_SEED=<seed>.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sha1Signature } from '../../src/server/crypto.js';
-import { createMessageHandler, parseMessage, type WxMessage } from '../../src/server/index.js';
+import { sha1Signature } from '../../src/callbacks/msg-crypt.js';
+import { createMessageHandler, parseMessage, type WxMessage } from '../../src/callbacks/index.js';
 import { AES_KEY, APPID, BASE, NOW_MS, NOW_S, TOKEN, eventXml, plainQuery, prng, sealPush, textXml } from './helpers.js';
 
 const SEED = Number(process.env['WXKIT_FUZZ_SEED'] ?? 20240501);

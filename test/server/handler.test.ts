@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { WxConfigError } from '../../src/errors.js';
-import { createCrypto } from '../../src/server/crypto.js';
+import { WxConfigError } from '../../src/core/errors.js';
+import { createCrypto } from '../../src/callbacks/msg-crypt.js';
 import {
   createMessageHandler,
   memorySeenStore,
@@ -11,7 +11,7 @@ import {
   type MessageContext,
   type MessageHandlerOptions,
   type WxMessage,
-} from '../../src/server/index.js';
+} from '../../src/callbacks/index.js';
 import {
   AES_KEY, APPID, BASE, NOW_MS, NOW_S, TOKEN, crypto, eventXml, openReply, plainPost, plainQuery, safePost, sealPush, textXml,
 } from './helpers.js';

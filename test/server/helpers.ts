@@ -1,7 +1,7 @@
 // Builders for signed callback requests, shared by the handler, adapter and fuzz tests.
 
-import { createCrypto, sha1Signature } from '../../src/server/crypto.js';
-import { buildXml } from '../../src/server/xml-build.js';
+import { createCrypto, sha1Signature } from '../../src/callbacks/msg-crypt.js';
+import { buildXml } from '../../src/core/xml-build.js';
 
 export const TOKEN = 'wxkitTestToken';
 export const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';

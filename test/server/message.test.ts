@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { WxCryptoError } from '../../src/errors.js';
-import { asArray, parseMessage, qrScene, type WxMessage } from '../../src/server/index.js';
+import { WxCryptoError } from '../../src/core/errors.js';
+import { asArray, parseMessage, qrScene, type WxMessage } from '../../src/callbacks/index.js';
 import { describeReference, readFixture, readFixtureJson, readReference, readReferenceJson, type XmlIndexEntry } from '../reference.js';
 
 const field = (m: WxMessage, name: string): unknown => (m as Record<string, unknown>)[name];

@@ -2,8 +2,8 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WxConfigError } from '../../src/errors.js';
-import { createMessageHandler, parseMessage, toExpressMiddleware, toNodeHandler, type WxMessage } from '../../src/server/index.js';
+import { WxConfigError } from '../../src/core/errors.js';
+import { createMessageHandler, parseMessage, toExpressMiddleware, toNodeHandler, type WxMessage } from '../../src/callbacks/index.js';
 import { AES_KEY, APPID, NOW_MS, TOKEN, eventXml, openReply, plainQuery, sealPush, textXml } from './helpers.js';
 
 const received: WxMessage[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { WxError } from '../../src/errors.js';
-import { readEnvelope, sealReply } from '../../src/server/envelope.js';
+import { WxError } from '../../src/core/errors.js';
+import { readEnvelope, sealReply } from '../../src/callbacks/envelope.js';
 import {
   createCrypto,
   parseMessage,
@@ -15,7 +15,7 @@ import {
   replyVideo,
   replyVoice,
   type WxReply,
-} from '../../src/server/index.js';
+} from '../../src/callbacks/index.js';
 import { describeReference, readFixture, readReference } from '../reference.js';
 
 // Incoming message as the expected replies assume it: the reply goes to `to` from `fromName`.

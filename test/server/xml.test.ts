@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { WxCryptoError } from '../../src/errors.js';
-import { buildXml, cdata, parseXml } from '../../src/server/index.js';
+import { WxCryptoError } from '../../src/core/errors.js';
+import { buildXml, cdata, parseXml } from '../../src/callbacks/index.js';
 
 const reason = (fn: () => unknown): string | undefined => {
   try {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fileStorage } from '../../src/storage/file.js';
-import { TokenManager } from '../../src/token.js';
+import { TokenManager } from '../../src/auth/token-manager.js';
 import { pollUntil, sleep, spawnHolder, type Holder } from './spawn.js';
 
 /** What TokenManager asks for by default: the TTL a waiter used to sit out after a crash. */

@@ -1,10 +1,10 @@
 // The component endpoints (/cgi-bin/component/api_*, /sns/oauth2/component/*) with WeChat's checks:
 // pre_auth_codes, one-use auth codes, refresh tokens, authorizer info, options and the authorizer list.
 import { randomBytes } from 'node:crypto';
-import { ok, wx, type ComponentAnswer } from '../respond.js';
-import { oauthExchange, oauthRefresh } from './oauth.js';
-import type { PlatformState } from './state.js';
-import { RELEASE_TEST_APPIDS } from './types.js';
+import { ok, wx, type ComponentAnswer } from '../answers.js';
+import { oauthExchange, oauthRefresh } from './oauth-routes.js';
+import type { PlatformState } from './platform-state.js';
+import { RELEASE_TEST_APPIDS } from './platform-types.js';
 
 const OPTION_NAMES = ['location_report', 'voice_recognize', 'customer_service'];
 

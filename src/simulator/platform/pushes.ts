@@ -1,11 +1,11 @@
 // WeChat → component: the encrypted, signed pushes to a component's event URL (verify tickets,
 // authorized / updateauthorized / unauthorized), and the authorization that issues the auth code.
 import { randomBytes } from 'node:crypto';
-import { APPID } from '../../appid.js';
-import { createCrypto } from '../../server/crypto.js';
-import { buildXml } from '../../server/xml-build.js';
-import type { PlatformState } from './state.js';
-import type { AuthorizeOptions, AuthorizeResult, PushOptions, PushResult, SimulatorComponent, UnauthorizeOptions } from './types.js';
+import { APPID } from '../../core/appid.js';
+import { createCrypto } from '../../callbacks/msg-crypt.js';
+import { buildXml } from '../../core/xml-build.js';
+import type { PlatformState } from './platform-state.js';
+import type { AuthorizeOptions, AuthorizeResult, PushOptions, PushResult, SimulatorComponent, UnauthorizeOptions } from './platform-types.js';
 
 const TICKET_TTL_MS = 12 * 3600_000;
 

@@ -1,11 +1,11 @@
 // WeChat's 全网发布 (release) test script against a component's message URL: a LOCATION event, a
 // text, then QUERY_AUTH_CODE answered later through the customer-service API.
 import { randomBytes } from 'node:crypto';
-import { createCrypto } from '../../server/crypto.js';
-import { parseMessage } from '../../server/message.js';
+import { createCrypto } from '../../callbacks/msg-crypt.js';
+import { parseMessage } from '../../callbacks/message.js';
 import { push } from './pushes.js';
-import type { PlatformState } from './state.js';
-import { RELEASE_TEST_APPIDS, type CustomMessage, type ReleaseTestResult, type ReleaseTestStep } from './types.js';
+import type { PlatformState } from './platform-state.js';
+import { RELEASE_TEST_APPIDS, type CustomMessage, type ReleaseTestResult, type ReleaseTestStep } from './platform-types.js';
 
 export async function runReleaseTest(p: PlatformState, componentAppid: string, messageUrl: string, options: { timeoutMs?: number } = {}): Promise<ReleaseTestResult> {
   const c = p.component(componentAppid);

@@ -1,0 +1,168 @@
+// parseMessage: XML or JSON push text → typed message.
+//
+// Numbers: a fixed list of field names (NUMERIC_FIELDS, any depth) is converted when the text is a
+// plain decimal that a double holds exactly; other text in those fields is kept as it came (never
+// NaN). Ids (MsgId, MsgID, MsgDataId) are always strings: they exceed 2^53 on the wire and are not
+// even digits in some mini program pushes. A variant's `kind` is assigned only after the fields
+// that variant requires were checked, so `kind === 'text'` guarantees `Content` is a string.
+
+import { WxCryptoError } from '../core/errors.js';
+import { parseJsonPreservingIntegers } from './json.js';
+import type { MessageObject, MessageValue, WxMessage } from './message-types.js';
+import { parseXml, type XmlValue } from '../core/xml-parse.js';
+
+const NUMERIC_FIELDS = new Set([
+  'CreateTime', 'AgentID', 'Location_X', 'Location_Y', 'Scale', 'Latitude', 'Longitude', 'Precision',
+  'ExpiredTime', 'FailTime', 'AuthorizationCodeExpiredTime', 'TotalCount', 'FilterCount', 'SentCount',
+  'ErrorCount', 'Count', 'CheckState', 'ArticleIdx', 'UserDeclareState', 'AuditState', 'OriginalArticleType',
+  'CanReprint', 'NeedReplaceContent', 'NeedShowReprintSource', 'PopupScene', 'ErrorCode', 'ArticleCount',
+  'status', 'code_type', 'isrisky', 'status_code', 'version', 'TimeStamp',
+]);
+const ID_FIELDS = new Set(['MsgId', 'MsgID', 'MsgDataId']);
+const DECIMAL = /^-?(?:\d{1,15}|\d+\.\d+)$/;
+const MAX_DEPTH = 32;
+
+interface Spec {
+  strings?: readonly string[];
+  numbers?: readonly string[];
+}
+const USER_MESSAGES: Record<string, Spec> = {
+  text: { strings: ['Content'] },
+  image: { strings: ['PicUrl', 'MediaId'] },
+  voice: { strings: ['MediaId', 'Format'] },
+  video: { strings: ['MediaId', 'ThumbMediaId'] },
+  shortvideo: { strings: ['MediaId', 'ThumbMediaId'] },
+  location: { numbers: ['Location_X', 'Location_Y', 'Scale'] },
+  link: { strings: ['Title', 'Description', 'Url'] },
+  miniprogrampage: { strings: ['Title', 'AppId', 'PagePath'] },
+};
+const KEYED = { strings: ['EventKey'] };
+const EVENTS: Record<string, Spec> = {
+  subscribe: {}, unsubscribe: {}, SCAN: KEYED, CLICK: KEYED, VIEW: KEYED,
+  LOCATION: { numbers: ['Latitude', 'Longitude', 'Precision'] },
+  scancode_push: KEYED, scancode_waitmsg: KEYED, pic_sysphoto: KEYED, pic_photo_or_album: KEYED, pic_weixin: KEYED,
+  location_select: KEYED,
+  TEMPLATESENDJOBFINISH: { strings: ['MsgID', 'Status'] },
+  MASSSENDJOBFINISH: { strings: ['MsgID', 'Status'] },
+  PUBLISHJOBFINISH: {},
+  kf_create_session: { strings: ['KfAccount'] },
+  kf_close_session: { strings: ['KfAccount'] },
+  kf_switch_session: { strings: ['FromKfAccount', 'ToKfAccount'] },
+  subscribe_msg_popup_event: {}, subscribe_msg_change_event: {}, subscribe_msg_sent_event: {},
+  user_enter_tempsession: {}, wxa_media_check: {},
+};
+const INFOS: Record<string, Spec> = {
+  component_verify_ticket: { strings: ['ComponentVerifyTicket'] },
+  authorized: { strings: ['AuthorizerAppid', 'AuthorizationCode'] },
+  updateauthorized: { strings: ['AuthorizerAppid', 'AuthorizationCode'] },
+  unauthorized: { strings: ['AuthorizerAppid'] },
+  notify_third_fasteregister: { numbers: ['status'] },
+};
+const USER_BASE: Spec = { strings: ['ToUserName', 'FromUserName'], numbers: ['CreateTime'] };
+const INFO_BASE: Spec = { strings: ['AppId'], numbers: ['CreateTime'] };
+
+export type PushFormat = 'xml' | 'json';
+
+/** Parse the push body WeChat sent (or the plaintext of an encrypted one). Throws WxCryptoError('format') on malformed input. */
+export function parseMessage(text: string): WxMessage {
+  return parseMessageWithFormat(text).message;
+}
+
+export function parseMessageWithFormat(text: string): { message: WxMessage; format: PushFormat } {
+  const format = detectFormat(text);
+  const fields = format === 'xml' ? fromXml(text) : fromJson(text);
+  const message = fields as Record<string, MessageValue> & { kind?: string };
+  message.kind = classify(fields);
+  return { message: message as WxMessage, format };
+}
+
+export function detectFormat(text: string): PushFormat {
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '<') return 'xml';
+    if (c === '{') return 'json';
+    if (c !== ' ' && c !== '\n' && c !== '\r' && c !== '\t' && c !== '\ufeff') break;
+  }
+  throw new WxCryptoError('format', 'push body is neither XML nor a JSON object');
+}
+
+function fromXml(text: string): MessageObject {
+  const { value } = parseXml(text);
+  // A root with no children (`<xml></xml>`) is an empty message, not a crash.
+  return typeof value === 'string' ? {} : (normalize(value, '') as MessageObject);
+}
+
+function fromJson(text: string): MessageObject {
+  const value = parseJsonPreservingIntegers(text);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new WxCryptoError('format', 'JSON push is not an object');
+  }
+  return normalize(value as MessageValue, '') as MessageObject;
+}
+
+/**
+ * Convert numbers and ids in place: the tree is freshly built by parseXml / JSON.parse and owned
+ * here. Plain assignment is safe for `__proto__` because it is always an own property by now.
+ */
+function normalize(value: MessageValue | XmlValue, key: string, depth = 0): MessageValue {
+  if (typeof value === 'string') {
+    return NUMERIC_FIELDS.has(key) && DECIMAL.test(value.trim()) ? Number(value) : value;
+  }
+  if (typeof value === 'number') return ID_FIELDS.has(key) ? String(value) : value;
+  if (typeof value !== 'object' || value === null) return value;
+  // XML is already bounded by the parser; JSON is not (JSON.parse itself is iterative in V8).
+  if (depth > MAX_DEPTH) throw new WxCryptoError('format', `push nesting deeper than ${MAX_DEPTH}`);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = normalize(value[i]!, key, depth + 1) as never;
+    return value as MessageValue;
+  }
+  const object = value as MessageObject;
+  for (const name of Object.keys(object)) {
+    const before = object[name]!;
+    const after = normalize(before, name, depth + 1);
+    if (after !== before) object[name] = after;
+  }
+  return object;
+}
+
+function classify(m: MessageObject): string {
+  const msgType = m['MsgType'];
+  if (msgType === 'event') {
+    const event = m['Event'];
+    if (typeof event === 'string' && Object.hasOwn(EVENTS, event) && matches(m, USER_BASE) && matches(m, EVENTS[event]!)) {
+      return `event.${event}`;
+    }
+    return 'unknown';
+  }
+  if (typeof msgType === 'string') {
+    const spec = Object.hasOwn(USER_MESSAGES, msgType) ? USER_MESSAGES[msgType] : undefined;
+    return spec && matches(m, USER_BASE) && matches(m, spec) ? msgType : 'unknown';
+  }
+  const infoType = m['InfoType'];
+  if (typeof infoType === 'string' && Object.hasOwn(INFOS, infoType) && matches(m, INFO_BASE) && matches(m, INFOS[infoType]!)) {
+    return `info.${infoType}`;
+  }
+  return 'unknown';
+}
+
+function matches(m: MessageObject, spec: Spec): boolean {
+  return (
+    (spec.strings ?? []).every((name) => typeof m[name] === 'string') &&
+    (spec.numbers ?? []).every((name) => typeof m[name] === 'number')
+  );
+}
+
+/** The scene id of a parametric-QR subscribe (`qrscene_123` → `123`) or SCAN event, else undefined. */
+export function qrScene(message: WxMessage): string | undefined {
+  if (message.kind === 'event.SCAN') return message.EventKey;
+  if (message.kind === 'event.subscribe' && message.EventKey?.startsWith('qrscene_')) {
+    return message.EventKey.slice('qrscene_'.length);
+  }
+  return undefined;
+}
+
+/** XML turns one child into an object and several into an array; this always gives an array. */
+export function asArray<T>(value: T | T[] | undefined | null | ''): T[] {
+  if (value === undefined || value === null || value === '') return [];
+  return Array.isArray(value) ? value : [value];
+}

@@ -1,0 +1,223 @@
+// The hub's client side: TokenProviders that read from the hub and never call WeChat's token
+// endpoint. Each process caches what the hub returned until shortly before it expires, shares one
+// request among concurrent callers, and on 40001 reports the token that failed so the hub can
+// refresh it (once, however many clients report it).
+//
+//   const hub = hubStorage({ url: 'http://10.0.0.2:8720', secret: process.env.HUB_SECRET! });
+//   const client = createClient({ appType: 'official_account', appid, ...hubClientOptions(hub, appid) });
+import { isAppid } from '../core/appid.js';
+import type { TicketType } from '../core/runtime.js';
+import { describeCause, WxConfigError, WxStorageError } from '../core/errors.js';
+import type { FetchLike } from '../transport/fetch.js';
+import type { TokenProvider } from '../core/runtime.js';
+
+export interface HubStorageOptions {
+  /** The hub's base URL, e.g. http://127.0.0.1:8720 */
+  url: string;
+  /** The hub's shared secret, sent as `Authorization: Bearer`. */
+  secret: string;
+  fetch?: FetchLike;
+  /** Per request (default 5000 ms). */
+  timeoutMs?: number;
+  /** Extra attempts when the hub is unreachable or answers 503/504 (default 2). */
+  retries?: number;
+  /** Delay before the first retry, doubled each time (default 200 ms). */
+  retryDelayMs?: number;
+  /** Ask the hub again this long before a cached token expires (default 60 s). */
+  refreshMarginMs?: number;
+  /**
+   * Ask the hub again after this long even if the token is still valid (default 240 s). The hub
+   * renews tokens ahead of expiry and WeChat keeps the previous token valid for 5 minutes, so a
+   * client re-reading within that window switches over without ever seeing 40001.
+   */
+  maxCacheMs?: number;
+  now?: () => number;
+}
+
+export interface HubStorage {
+  /** `hub (http://…)`, as it appears in errors. */
+  readonly name: string;
+  /** The app's access_token, or an authorizer's when `authorizerAppid` is given. */
+  accessToken(appid: string, authorizerAppid?: string): TokenProvider;
+  componentAccessToken(appid: string): TokenProvider;
+  ticket(appid: string, type: TicketType, authorizerAppid?: string): TokenProvider;
+}
+
+/** `{ accessToken, ticket }` to spread into createClient: `createClient({ appType, appid, ...hubClientOptions(hub, appid) })`. */
+export function hubClientOptions(
+  hub: HubStorage,
+  appid: string,
+  authorizerAppid?: string,
+): { accessToken: TokenProvider; ticket: (type: TicketType) => TokenProvider } {
+  return {
+    accessToken: hub.accessToken(appid, authorizerAppid),
+    ticket: (type) => hub.ticket(appid, type, authorizerAppid),
+  };
+}
+
+interface Cached {
+  value: string;
+  /** When to ask the hub again. */
+  freshUntil: number;
+}
+
+type HubRequest = { method: 'GET' | 'POST'; path: string; params: Record<string, string | undefined> };
+
+/**
+ * Token and ticket providers that ask a hub instead of WeChat; spread `hubClientOptions(hub, appid)`
+ * into createClient. Answers are cached briefly; a token WeChat refused is reported to the hub once.
+ *
+ * @example
+ * ```ts
+ * import { createClient, hubClientOptions, hubStorage } from 'wxkit';
+ *
+ * const hub = hubStorage({ url: 'http://10.0.0.5:8720', secret: process.env.HUB_SECRET! });
+ * const oa = createClient({ appType: 'official_account', appid: 'wx…', ...hubClientOptions(hub, 'wx…') });
+ * ```
+ */
+export function hubStorage(options: HubStorageOptions): HubStorage {
+  if (typeof options?.url !== 'string' || !/^https?:\/\//.test(options.url)) {
+    throw new WxConfigError(`hubStorage: url must be the hub's http(s) base URL, got ${JSON.stringify(options?.url)}`);
+  }
+  if (typeof options.secret !== 'string' || !options.secret) throw new WxConfigError('hubStorage: secret is required');
+  const base = new URL(options.url);
+  base.username = '';
+  base.password = '';
+  const baseUrl = base.toString().replace(/\/+$/, '');
+  const name = `hub (${baseUrl})`;
+  const secret = options.secret;
+  const doFetch: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
+  const timeoutMs = options.timeoutMs ?? 5_000;
+  const retries = Math.max(0, options.retries ?? 2);
+  const retryDelayMs = options.retryDelayMs ?? 200;
+  const marginMs = options.refreshMarginMs ?? 60_000;
+  const maxCacheMs = options.maxCacheMs ?? 240_000;
+  const now = options.now ?? Date.now;
+  const providers = new Map<string, TokenProvider>();
+
+  async function call(req: HubRequest, field: 'access_token' | 'ticket'): Promise<Cached> {
+    const url = new URL(baseUrl + req.path);
+    const params = Object.fromEntries(Object.entries(req.params).filter(([, v]) => v !== undefined)) as Record<string, string>;
+    if (req.method === 'GET') for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+    const what = `${req.method} ${req.path}${params.appid ? ` (appid ${params.appid}${params.authorizer_appid ? `, authorizer ${params.authorizer_appid}` : ''})` : ''}`;
+    for (let attempt = 0; ; attempt++) {
+      let response: Response;
+      try {
+        response = await doFetch(url, {
+          method: req.method,
+          headers: {
+            authorization: `Bearer ${secret}`,
+            accept: 'application/json',
+            ...(req.method === 'POST' ? { 'content-type': 'application/json' } : {}),
+          },
+          body: req.method === 'POST' ? JSON.stringify(params) : undefined,
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+      } catch (e) {
+        if (attempt < retries) {
+          await sleep(retryDelayMs * 2 ** attempt);
+          continue;
+        }
+        const reason = (e as Error)?.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : describeCause(e);
+        throw new WxStorageError(`${what}: cannot reach the hub after ${attempt + 1} attempts: ${reason}`, name, e);
+      }
+      const text = await response.text().catch(() => '');
+      let body: Record<string, unknown> = {};
+      try {
+        body = JSON.parse(text) as Record<string, unknown>;
+      } catch {
+        /* not JSON: reported below */
+      }
+      if (response.ok) {
+        const value = body[field];
+        const expiresIn = body.expires_in;
+        if (typeof value !== 'string' || !value || typeof expiresIn !== 'number') {
+          throw new WxStorageError(`${what}: the hub's answer has no ${field} / expires_in`, name);
+        }
+        const lifetime = Math.min(expiresIn * 1000 - marginMs, maxCacheMs);
+        return { value, freshUntil: now() + Math.max(1_000, lifetime) };
+      }
+      if ((response.status === 503 || response.status === 504) && attempt < retries) {
+        await sleep(retryDelayMs * 2 ** attempt);
+        continue;
+      }
+      const message = typeof body.message === 'string' ? body.message : text.slice(0, 200) || response.statusText;
+      const hint = response.status === 401 ? ' (check the hub secret)' : '';
+      throw new WxStorageError(`${what}: hub answered HTTP ${response.status}${hint}: ${message}`, name);
+    }
+  }
+
+  function provider(key: string, load: () => HubRequest, refresh: ((stale: string) => HubRequest) | undefined, field: 'access_token' | 'ticket'): TokenProvider {
+    let p = providers.get(key);
+    if (p) return p;
+    let cached: Cached | undefined;
+    let inflight: Promise<Cached> | undefined;
+    const run = (req: HubRequest) => {
+      inflight ??= call(req, field)
+        .then((c) => (cached = c))
+        .finally(() => (inflight = undefined));
+      return inflight;
+    };
+    p = {
+      async get() {
+        if (cached && cached.freshUntil > now()) return cached.value;
+        return (await run(load())).value;
+      },
+      async invalidate(stale) {
+        // Let any request in flight land first (another caller may be refreshing this very token).
+        while (inflight) await inflight.catch(() => undefined);
+        if (cached && cached.value !== stale) return; // already replaced
+        cached = undefined;
+        if (refresh) await run(refresh(stale));
+      },
+    };
+    providers.set(key, p);
+    return p;
+  }
+
+  const checkAppid = (label: string, appid: string | undefined) => {
+    if (appid !== undefined && !isAppid(appid)) {
+      throw new WxConfigError(`hubStorage: ${label} must be letters and digits, got ${JSON.stringify(appid)}`);
+    }
+  };
+
+  return {
+    name,
+    accessToken(appid, authorizerAppid) {
+      checkAppid('appid', appid);
+      checkAppid('authorizerAppid', authorizerAppid);
+      const ids = { appid, authorizer_appid: authorizerAppid };
+      return provider(
+        `access_token ${appid} ${authorizerAppid ?? ''}`,
+        () => ({ method: 'GET', path: '/client/access_token', params: ids }),
+        (stale) => ({ method: 'POST', path: '/refresh/access_token', params: { ...ids, access_token: stale } }),
+        'access_token',
+      );
+    },
+    componentAccessToken(appid) {
+      checkAppid('appid', appid);
+      return provider(
+        `component_access_token ${appid}`,
+        () => ({ method: 'GET', path: '/client/component_access_token', params: { appid } }),
+        (stale) => ({ method: 'POST', path: '/refresh/component_access_token', params: { appid, access_token: stale } }),
+        'access_token',
+      );
+    },
+    ticket(appid, type, authorizerAppid) {
+      checkAppid('appid', appid);
+      checkAppid('authorizerAppid', authorizerAppid);
+      if (type !== 'jsapi' && type !== 'wx_card') throw new WxConfigError(`hubStorage: ticket type must be 'jsapi' or 'wx_card', got ${JSON.stringify(type)}`);
+      // No refresh route for tickets: a failed one is dropped here and read again from the hub.
+      return provider(
+        `ticket ${type} ${appid} ${authorizerAppid ?? ''}`,
+        () => ({ method: 'GET', path: '/client/ticket', params: { appid, type, authorizer_appid: authorizerAppid } }),
+        undefined,
+        'ticket',
+      );
+    },
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

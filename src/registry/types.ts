@@ -1,0 +1,74 @@
+import type { AppType, AuthScheme, HttpMethod, PaginationStyle, ProtocolName, RequestEncoding, ResponseKind } from '../core/enums.js';
+
+/** A catalog field as the registry carries it: named types written out (see catalog/README.md). */
+export interface RegistryField {
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'any' | 'file' | 'object' | 'array' | 'map';
+  /** Absent means required. */
+  optional?: boolean;
+  description?: string;
+  enum?: readonly (string | number)[];
+  /** A fixed value the runtime sends itself (`grant_type`); callers never pass it. */
+  const?: string | number | boolean;
+  /** The protocol encrypts this parameter before sending it (Pay). */
+  sensitive?: boolean;
+  /** What about this field the official docs do not confirm. */
+  unverified?: string;
+  items?: RegistryField;
+  values?: RegistryField;
+  properties?: Readonly<Record<string, RegistryField>>;
+}
+
+/**
+ * How an endpoint pages, so an iterator can be generated or written against it. Request keys name
+ * top-level parameters; answer keys are dotted paths into the result (`data.openid`).
+ *
+ * - `offset`: send `offset` (0, then + the items received) and `count`; stop on an empty page or
+ *   when `total` is reached.
+ * - `next_openid`: send `cursor` (absent at first), then the answer's `next`; stop on an empty page
+ *   or an empty `next` (WeChat repeats the last openid on the last page).
+ * - `cursor`: send `cursor`, then the answer's `next`; stop when `next` is absent or empty, `more`
+ *   is false, or the page is empty.
+ */
+export interface RegistryPagination {
+  style: PaginationStyle;
+  offset?: string;
+  count?: string;
+  cursor?: string;
+  items: string;
+  next?: string;
+  total?: string;
+  more?: string;
+}
+
+type Fields = Readonly<Record<string, RegistryField>>;
+
+export interface RegistryEntry {
+  id: string;
+  namespace: string;
+  name: string;
+  summary: string;
+  docs?: string;
+  appTypes: readonly AppType[];
+  method: HttpMethod;
+  host: string;
+  /** May hold `{name}` placeholders, filled from `params.pathParams`. */
+  path: string;
+  auth: AuthScheme;
+  protocol: ProtocolName;
+  idempotent: boolean;
+  /** How the body is encoded: multipart for `form` endpoints, json for those without a body. */
+  encoding: RequestEncoding;
+  response: ResponseKind;
+  /** Every parameter by where it travels; header parameters are keyed by header name. */
+  params: { pathParams: Fields; query: Fields; headers: Fields; body: Fields; form: Fields };
+  /** json, xml and json_or_binary answers: the answer's fields, errcode / errmsg left out. */
+  result?: Fields;
+  errcodes?: readonly number[];
+  /** Why, and what replaces it. */
+  deprecated?: string;
+  /** What about this endpoint the official docs do not confirm. */
+  unverified?: string;
+  pagination?: RegistryPagination;
+  /** Module path inside generated/, e.g. `official-account/material`. */
+  module: string;
+}
