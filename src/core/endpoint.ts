@@ -16,7 +16,8 @@ export type EndpointFunction<P, R, A extends AppType> = ([P] extends [void]
     : (client: Client<A>, params: P, options?: CallOptions) => WxPromise<R>) & { readonly endpoint: EndpointDescriptor };
 
 export function defineEndpoint<P, R, A extends AppType>(descriptor: EndpointDescriptor): EndpointFunction<P, R, A> {
-  const takesParams = Boolean(descriptor.query || descriptor.body || descriptor.form);
+  // Path and header parameters count too: `DELETE /x/{id}` takes `{ id }`, not call options.
+  const takesParams = Boolean(descriptor.query || descriptor.body || descriptor.form || descriptor.pathParams || descriptor.headers);
   const fn = (client: Client, a?: unknown, b?: unknown) => {
     const params = takesParams ? a : undefined;
     const options = (takesParams ? b : a) as CallOptions | undefined;

@@ -40,7 +40,7 @@ describe('the catalog-v2 fixture', () => {
       [
         "import { Fixture as Pay } from './pay/index.js';",
         "import { Fixture as Work } from './work/index.js';",
-        `import type { Client } from '${relative(out, join(REPO, 'src/client.js'))}';`,
+        `import type { Client } from '${relative(out, join(REPO, 'src/index.js'))}';`,
         'export function uses(pay: Client<"pay">, work: Client<"work">) {',
         "  void Pay.updateItem(pay, { item_id: 'a', 'Wechatpay-Serial': 's', amount: 1 });",
         "  void Pay.listItems(pay, { offset: 0 });",

@@ -114,8 +114,8 @@ describe('codegen on a fixture catalog', () => {
     const out = join(scratch(), 'deep', 'er', 'out');
     const runtime = join(out, '..', '..', 'rt');
     generate({ catalogDir: FIXTURE, outDir: out, check: false, runtimeDir: runtime });
-    expect(readFileSync(join(out, 'official-account/widget.ts'), 'utf8')).toContain("from '../../../rt/endpoint.js';");
-    expect(readFileSync(join(out, 'registry/index.ts'), 'utf8')).toContain("from '../../../rt/registry-types.js';");
+    expect(readFileSync(join(out, 'official-account/widget.ts'), 'utf8')).toContain("from '../../../rt/core/endpoint.js';");
+    expect(readFileSync(join(out, 'registry/index.ts'), 'utf8')).toContain("from '../../../rt/registry/types.js';");
   });
 });
 
