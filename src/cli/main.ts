@@ -108,7 +108,7 @@ async function hub(args: string[], io: CliIo): Promise<number> {
     forcedRefreshIntervalSeconds: config.refresh.forcedIntervalSeconds,
     logger,
   });
-  let server;
+  let server: Awaited<ReturnType<typeof instance.listen>>;
   try {
     server = await instance.listen({ host: opts.host ?? config.listen.host, port: opts.port ?? config.listen.port });
   } catch (e) {

@@ -5,7 +5,7 @@
 // WeChat twice more (the token, the whole authorizer list) only to fail the same way.
 import * as Platform from '../../generated/component/component.js';
 import { cachedBy, clientFor, type Client } from '../core/client.js';
-import { type TicketType } from '../core/runtime.js';
+import type { TicketType } from '../core/runtime.js';
 import { ticketManager } from '../official/create-client.js';
 import { describeErrcode } from '../protocols/errcodes.js';
 import { WxApiError, WxConfigError } from '../core/errors.js';

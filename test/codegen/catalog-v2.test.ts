@@ -3,7 +3,7 @@
 // with a webhook key) generates modules that type-check against the runtime and carry exactly the
 // descriptors the runtime needs. Its output is also committed, for tests that call it.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';

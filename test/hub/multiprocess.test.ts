@@ -82,7 +82,7 @@ describe('token requests across processes through a hub process', () => {
 
   it(`${PROCESSES} processes × ${CALLS} cold calls → 1 token request`, async () => {
     const results = await workers!.burst(CALLS);
-    expect(results.map((r) => r.errors).flat()).toEqual([]);
+    expect(results.flatMap((r) => r.errors)).toEqual([]);
     expect(results.reduce((n, r) => n + r.ok, 0)).toBe(PROCESSES * CALLS);
     expect(sim.counters().tokenRequests[APPID]).toBe(1);
   });
@@ -90,7 +90,7 @@ describe('token requests across processes through a hub process', () => {
   it('a 40001 seen by every process → exactly one more token request', async () => {
     sim.invalidateToken(APPID);
     const results = await workers!.burst(CALLS);
-    expect(results.map((r) => r.errors).flat()).toEqual([]);
+    expect(results.flatMap((r) => r.errors)).toEqual([]);
     expect(results.reduce((n, r) => n + r.ok, 0)).toBe(PROCESSES * CALLS);
     expect(sim.counters().tokenRequests[APPID]).toBe(2);
   });

@@ -36,7 +36,7 @@ describe.skipIf(!REDIS_URL)('token requests across processes through Redis', () 
 
   it(`${PROCESSES} processes × ${CALLS} cold calls → 1 token request`, async () => {
     const results = await workers!.burst(CALLS);
-    expect(results.map((r) => r.errors).flat()).toEqual([]);
+    expect(results.flatMap((r) => r.errors)).toEqual([]);
     expect(results.reduce((n, r) => n + r.ok, 0)).toBe(PROCESSES * CALLS);
     expect(new Set(results.map((r) => r.pid)).size).toBe(PROCESSES);
     expect(sim.counters().tokenRequests[APPID]).toBe(1);
@@ -45,7 +45,7 @@ describe.skipIf(!REDIS_URL)('token requests across processes through Redis', () 
   it('a 40001 seen by every process → exactly one more token request, and every call succeeds', async () => {
     sim.invalidateToken(APPID);
     const results = await workers!.burst(CALLS);
-    expect(results.map((r) => r.errors).flat()).toEqual([]);
+    expect(results.flatMap((r) => r.errors)).toEqual([]);
     expect(results.reduce((n, r) => n + r.ok, 0)).toBe(PROCESSES * CALLS);
     expect(sim.counters().tokenRequests[APPID]).toBe(2);
   });

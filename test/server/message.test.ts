@@ -165,6 +165,7 @@ describe('field conversion', () => {
       a: 'say "12345678901234567890" ok',
       b: '-12345678901234567890',
       c: 1234567890123456.5,
+      // biome-ignore lint/correctness/noPrecisionLoss: the test is about a literal JSON.parse rounds
       d: 12345678901234567e2,
       e: ['\\', '98765432109876543210'],
       f: 123456789012345,
