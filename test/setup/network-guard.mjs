@@ -38,7 +38,7 @@ export function isLoopbackHost(host) {
   if (net.isIPv6(h)) {
     if (h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
     const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(h);
-    return mapped?.[1].startsWith('127.');
+    return mapped !== null && mapped[1].startsWith('127.');
   }
   return false;
 }
