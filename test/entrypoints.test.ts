@@ -13,6 +13,7 @@ const ENTRIES = [
   'src/hub/index.ts',
   'src/callbacks/index.ts',
   'src/pay/index.ts',
+  'src/work/index.ts',
   'src/simulator/index.ts',
   'src/registry/index.ts',
 ];

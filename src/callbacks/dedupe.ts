@@ -91,7 +91,7 @@ export function memorySeenStore(options: MemorySeenStoreOptions = {}): SeenStore
  */
 export function dedupeKey(message: WxMessage, plaintext: string): string {
   const m = message as Record<string, unknown>;
-  const account = str(m['ToUserName']) ?? str(m['AppId']) ?? str(m['SuiteId']) ?? '';
+  const account = str(m['ToUserName']) ?? str(m['AppId']) ?? str(m['SuiteId']) ?? str(m['aibotid']) ?? '';
   // A JSON array keeps the two parts unambiguous whatever characters the account contains.
   return `wx:push:${JSON.stringify([account, createHash('sha256').update(plaintext).digest('hex')])}`;
 }

@@ -16,6 +16,11 @@ export interface IncomingEnvelope {
   encrypt: string | undefined;
   /** Compatible mode: plaintext message fields travel next to Encrypt. */
   hasPlainFields: boolean;
+  /**
+   * WeCom's JSON callbacks (intelligent robots) spell the envelope in lower case, `{ "encrypt" }`,
+   * and expect the sealed reply in lower case too.
+   */
+  lowercase: boolean;
 }
 
 /** Read just enough of the outer body to find Encrypt. Throws WxCryptoError('format') when malformed. */
@@ -32,20 +37,22 @@ export function readEnvelope(text: string): IncomingEnvelope {
     }
     fields = parsed as Record<string, unknown>;
   }
-  const encrypt = Object.hasOwn(fields, 'Encrypt') ? fields['Encrypt'] : undefined;
+  const lowercase = format === 'json' && !Object.hasOwn(fields, 'Encrypt') && Object.hasOwn(fields, 'encrypt');
+  const encrypt = Object.hasOwn(fields, 'Encrypt') ? fields['Encrypt'] : lowercase ? fields['encrypt'] : undefined;
   if (encrypt !== undefined && typeof encrypt !== 'string') {
     throw new WxCryptoError('format', 'Encrypt must be a text field');
   }
   const hasPlainFields = Object.hasOwn(fields, 'MsgType') || Object.hasOwn(fields, 'InfoType');
-  return { format, encrypt, hasPlainFields };
+  return { format, encrypt, hasPlainFields, lowercase };
 }
 
 /** Encrypt a rendered reply and wrap it with a fresh msg_signature, timestamp and nonce. */
-export function sealReply(crypto: WxCrypto, plaintext: string, format: PushFormat, nowSeconds: number): string {
+export function sealReply(crypto: WxCrypto, plaintext: string, format: PushFormat, nowSeconds: number, lowercase = false): string {
   const encrypt = crypto.encrypt(plaintext);
   const timestamp = String(nowSeconds);
   const nonce = String(randomInt(100_000_000, 2_000_000_000));
   const signature = crypto.signature(timestamp, nonce, encrypt);
+  if (lowercase) return JSON.stringify({ encrypt, msgsignature: signature, timestamp: timestamp, nonce });
   if (format === 'json') {
     return JSON.stringify({ Encrypt: encrypt, MsgSignature: signature, TimeStamp: nowSeconds, Nonce: nonce });
   }

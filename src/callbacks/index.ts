@@ -14,6 +14,9 @@ export type { XmlBuildObject, XmlBuildValue } from '../core/xml-build.js';
 export { asArray, parseMessage, qrScene } from './message.js';
 export type { PushFormat } from './message.js';
 export type * from './message-types.js';
+export type * from './work-message-types.js';
+export { aibotReply, aibotStream, aibotTemplateCard, aibotText, isAibotReply } from './aibot-reply.js';
+export type { AibotReply, AibotReplyBody } from './aibot-reply.js';
 
 export {
   isReply,

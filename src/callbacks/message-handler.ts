@@ -43,7 +43,10 @@ export interface MessageHandlerOptions {
   token: string;
   /** Needed for safe / compatible mode and WeCom. */
   encodingAESKey?: string;
-  /** The id every ciphertext must carry: appid, WeCom corpid, or third-party platform (component) appid. */
+  /**
+   * The id every ciphertext must carry (receiveid): appid, third-party platform (component) appid,
+   * WeCom corpid (apps), suite id (WeCom suite instruction callbacks), or '' (WeCom intelligent robots).
+   */
   appid: string;
   onMessage: (message: WxMessage, ctx: MessageContext) => HandlerResult | Promise<HandlerResult>;
   /** Defaults to one console.error line (error name and message; never the body or secrets). */
@@ -93,7 +96,10 @@ const MiB = 1024 * 1024;
 export function createMessageHandler(options: MessageHandlerOptions): MessageHandler {
   const { token, appid, onMessage } = options;
   if (typeof token !== 'string' || token === '') throw new WxConfigError('createMessageHandler: token is required');
-  if (typeof appid !== 'string' || appid === '') throw new WxConfigError('createMessageHandler: appid is required');
+  // '' is WeCom's receiveid for intelligent robots, whose callbacks are always encrypted.
+  if (typeof appid !== 'string' || (appid === '' && options.encodingAESKey === undefined)) {
+    throw new WxConfigError("createMessageHandler: appid is required (it is '' only for WeCom intelligent robots, which need the encodingAESKey)");
+  }
   if (typeof onMessage !== 'function') throw new WxConfigError('createMessageHandler: onMessage must be a function');
   const maxBodyBytes = options.maxBodyBytes ?? MiB;
   const windowSeconds = options.timestampWindowSeconds ?? 300;
@@ -153,6 +159,7 @@ export function createMessageHandler(options: MessageHandlerOptions): MessageHan
 
     let plaintext = text;
     let mode: MessageContext['mode'] = 'plain';
+    let lowercase = false;
     let parsed: ReturnType<typeof parseMessageWithFormat>;
     try {
       const envelope = readEnvelope(text);
@@ -166,6 +173,7 @@ export function createMessageHandler(options: MessageHandlerOptions): MessageHan
           return textResponse(500, 'server not configured for encrypted callbacks');
         }
         plaintext = crypto.decrypt(envelope.encrypt).message;
+        lowercase = envelope.lowercase;
         mode = envelope.hasPlainFields ? 'compatible' : 'safe';
       } else if (envelope.encrypt !== undefined && !envelope.hasPlainFields) {
         return textResponse(400, 'encrypted body without msg_signature');
@@ -210,6 +218,7 @@ export function createMessageHandler(options: MessageHandlerOptions): MessageHan
       crypto: mode === 'plain' ? undefined : crypto,
       nowSeconds: Math.floor(now() / 1000),
       onError: (error) => report(error, { stage: 'reply', request, message }),
+      aibot: lowercase,
     });
   };
 

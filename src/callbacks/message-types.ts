@@ -8,6 +8,8 @@ export interface MessageObject {
   [name: string]: MessageValue;
 }
 
+import type { AibotMessage, SuiteInfo, WorkEventMessage } from './work-message-types.js';
+
 /** XML has no arrays: one child is an object, several with the same name are an array. */
 export type OneOrMany<T> = T | T[];
 
@@ -162,7 +164,7 @@ export interface FastRegisterInfo extends InfoBase<'notify_third_fasteregister'>
   info?: MessageObject;
 }
 
-/** Anything wxkit has no type for (other events, WeCom, pay notifications...): every field kept as received. */
+/** Anything wxkit has no type for (other events, pay notifications...): every field kept as received. */
 export interface UnknownMessage {
   kind: 'unknown';
   [field: string]: MessageValue | undefined;
@@ -181,5 +183,5 @@ export type EventMessage =
 export type ComponentInfo =
   | ComponentVerifyTicketInfo | AuthorizedInfo | UpdateAuthorizedInfo | UnauthorizedInfo | FastRegisterInfo;
 
-export type WxMessage = UserMessageType | EventMessage | ComponentInfo | UnknownMessage;
+export type WxMessage = UserMessageType | EventMessage | ComponentInfo | WorkEventMessage | SuiteInfo | AibotMessage | UnknownMessage;
 export type MessageKind = WxMessage['kind'];

@@ -17,6 +17,8 @@ const NUMERIC_FIELDS = new Set([
   'ErrorCount', 'Count', 'CheckState', 'ArticleIdx', 'UserDeclareState', 'AuditState', 'OriginalArticleType',
   'CanReprint', 'NeedReplaceContent', 'NeedShowReprintSource', 'PopupScene', 'ErrorCode', 'ArticleCount',
   'status', 'code_type', 'isrisky', 'status_code', 'version', 'TimeStamp',
+  // WeCom: contact changes, batch jobs, customer groups, robot callbacks.
+  'MainDepartment', 'ParentId', 'Order', 'TagId', 'ErrCode', 'MemChangeCnt', 'create_time',
 ]);
 const ID_FIELDS = new Set(['MsgId', 'MsgID', 'MsgDataId']);
 const DECIMAL = /^-?(?:\d{1,15}|\d+\.\d+)$/;
@@ -25,6 +27,10 @@ const MAX_DEPTH = 32;
 interface Spec {
   strings?: readonly string[];
   numbers?: readonly string[];
+  /** Replaces the usual base fields (USER_BASE for events, INFO_BASE for infos). */
+  base?: Spec;
+  /** Fields typed as a union of literals: a value outside it leaves the push `unknown`. */
+  oneOf?: Readonly<Record<string, readonly string[]>>;
 }
 const USER_MESSAGES: Record<string, Spec> = {
   text: { strings: ['Content'] },
@@ -37,6 +43,10 @@ const USER_MESSAGES: Record<string, Spec> = {
   miniprogrampage: { strings: ['Title', 'AppId', 'PagePath'] },
 };
 const KEYED = { strings: ['EventKey'] };
+const CONTACT_CHANGES = ['create_user', 'update_user', 'delete_user', 'create_party', 'update_party', 'delete_party', 'update_tag'];
+const EXTERNAL_CONTACT_CHANGES = ['add_external_contact', 'edit_external_contact', 'add_half_external_contact', 'del_external_contact', 'del_follow_user', 'transfer_fail'];
+const EXTERNAL_CHAT_CHANGES = ['create', 'update', 'dismiss'];
+const EXTERNAL_TAG_CHANGES = ['create', 'update', 'delete', 'shuffle'];
 const EVENTS: Record<string, Spec> = {
   subscribe: {}, unsubscribe: {}, SCAN: KEYED, CLICK: KEYED, VIEW: KEYED,
   LOCATION: { numbers: ['Latitude', 'Longitude', 'Precision'] },
@@ -50,14 +60,38 @@ const EVENTS: Record<string, Spec> = {
   kf_switch_session: { strings: ['FromKfAccount', 'ToKfAccount'] },
   subscribe_msg_popup_event: {}, subscribe_msg_change_event: {}, subscribe_msg_sent_event: {},
   user_enter_tempsession: {}, wxa_media_check: {},
+  // WeCom (企业微信) app callbacks; ChangeType says which change, typed as a union per event.
+  change_contact: { oneOf: { ChangeType: CONTACT_CHANGES } },
+  change_external_contact: { oneOf: { ChangeType: EXTERNAL_CONTACT_CHANGES } },
+  change_external_chat: { strings: ['ChatId'], oneOf: { ChangeType: EXTERNAL_CHAT_CHANGES } },
+  change_external_tag: { oneOf: { ChangeType: EXTERNAL_TAG_CHANGES } },
+  sys_approval_change: {}, batch_job_result: {}, enter_agent: {},
+  click: KEYED, view: KEYED, view_miniprogram: KEYED,
+  // 微信客服 pushes carry no FromUserName.
+  kf_msg_or_event: { base: { strings: ['ToUserName'], numbers: ['CreateTime'] }, strings: ['Token', 'OpenKfId'] },
 };
+// Instruction callbacks of WeCom third-party apps: SuiteId + TimeStamp instead of AppId + CreateTime.
+const SUITE_BASE: Spec = { strings: ['SuiteId'], numbers: ['TimeStamp'] };
+const SUITE_CORP: Spec = { base: SUITE_BASE, strings: ['AuthCorpId'] };
 const INFOS: Record<string, Spec> = {
   component_verify_ticket: { strings: ['ComponentVerifyTicket'] },
   authorized: { strings: ['AuthorizerAppid', 'AuthorizationCode'] },
   updateauthorized: { strings: ['AuthorizerAppid', 'AuthorizationCode'] },
   unauthorized: { strings: ['AuthorizerAppid'] },
   notify_third_fasteregister: { numbers: ['status'] },
+  suite_ticket: { base: SUITE_BASE, strings: ['SuiteTicket'] },
+  create_auth: { base: SUITE_BASE, strings: ['AuthCode'] },
+  change_auth: { base: SUITE_BASE, strings: ['AuthCorpId'] },
+  cancel_auth: { base: SUITE_BASE, strings: ['AuthCorpId'] },
+  reset_permanent_code: { base: SUITE_BASE, strings: ['AuthCode'] },
+  change_contact: { ...SUITE_CORP, oneOf: { ChangeType: CONTACT_CHANGES } },
+  change_external_contact: { ...SUITE_CORP, oneOf: { ChangeType: EXTERNAL_CONTACT_CHANGES } },
+  change_external_chat: { base: SUITE_BASE, strings: ['AuthCorpId', 'ChatId'], oneOf: { ChangeType: EXTERNAL_CHAT_CHANGES } },
+  change_external_tag: { ...SUITE_CORP, oneOf: { ChangeType: EXTERNAL_TAG_CHANGES } },
 };
+// Intelligent-robot callbacks (JSON, lower-case names): each message type carries an object of its name.
+// The value is the text field that variant's object must carry ('' for none).
+const AIBOT_TYPES: Record<string, string> = { text: 'content', image: 'url', mixed: '', voice: '', file: 'url', stream: 'id', event: 'eventtype' };
 const USER_BASE: Spec = { strings: ['ToUserName', 'FromUserName'], numbers: ['CreateTime'] };
 const INFO_BASE: Spec = { strings: ['AppId'], numbers: ['CreateTime'] };
 
@@ -129,7 +163,8 @@ function classify(m: MessageObject): string {
   const msgType = m['MsgType'];
   if (msgType === 'event') {
     const event = m['Event'];
-    if (typeof event === 'string' && Object.hasOwn(EVENTS, event) && matches(m, USER_BASE) && matches(m, EVENTS[event]!)) {
+    const spec = typeof event === 'string' && Object.hasOwn(EVENTS, event) ? EVENTS[event]! : undefined;
+    if (spec && matches(m, spec.base ?? USER_BASE) && matches(m, spec)) {
       return `event.${event}`;
     }
     return 'unknown';
@@ -139,16 +174,28 @@ function classify(m: MessageObject): string {
     return spec && matches(m, USER_BASE) && matches(m, spec) ? msgType : 'unknown';
   }
   const infoType = m['InfoType'];
-  if (typeof infoType === 'string' && Object.hasOwn(INFOS, infoType) && matches(m, INFO_BASE) && matches(m, INFOS[infoType]!)) {
-    return `info.${infoType}`;
-  }
-  return 'unknown';
+  const info = typeof infoType === 'string' && Object.hasOwn(INFOS, infoType) ? INFOS[infoType]! : undefined;
+  if (info && matches(m, info.base ?? INFO_BASE) && matches(m, info)) return `info.${infoType}`;
+  return classifyAibot(m);
+}
+
+function classifyAibot(m: MessageObject): string {
+  const type = m['msgtype'];
+  if (typeof m['aibotid'] !== 'string' || typeof m['msgid'] !== 'string' || typeof type !== 'string' || !Object.hasOwn(AIBOT_TYPES, type)) return 'unknown';
+  const from = m['from'];
+  if (typeof from !== 'object' || from === null || Array.isArray(from) || typeof (from as MessageObject)['userid'] !== 'string') return 'unknown';
+  const body = m[type];
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'unknown';
+  const required = AIBOT_TYPES[type]!;
+  if (required && typeof (body as MessageObject)[required] !== 'string') return 'unknown';
+  return `aibot.${type}`;
 }
 
 function matches(m: MessageObject, spec: Spec): boolean {
   return (
     (spec.strings ?? []).every((name) => typeof m[name] === 'string') &&
-    (spec.numbers ?? []).every((name) => typeof m[name] === 'number')
+    (spec.numbers ?? []).every((name) => typeof m[name] === 'number') &&
+    Object.entries(spec.oneOf ?? {}).every(([name, values]) => typeof m[name] === 'string' && values.includes(m[name]))
   );
 }
 

@@ -7,13 +7,14 @@ import { sealReply } from './envelope.js';
 import { success } from './refusals.js';
 import type { PushFormat } from './message.js';
 import type { WxMessage } from './message-types.js';
+import { isAibotReply, type AibotReply } from './aibot-reply.js';
 import { isReply, renderReplyJson, renderReplyXml, replyText, type ReplyTarget, type WxReply } from './reply.js';
 
 /**
  * A reply from the builders; a string, sent as a text reply to the sender; or nothing (`undefined`,
  * `null`, `''` or `'success'`), answered with "success".
  */
-export type HandlerResult = WxReply | string | void | undefined | null;
+export type HandlerResult = WxReply | AibotReply | string | void | undefined | null;
 
 export interface RenderContext {
   message: WxMessage;
@@ -22,11 +23,15 @@ export interface RenderContext {
   crypto: WxCrypto | undefined;
   nowSeconds: number;
   onError: (error: unknown) => void;
+  /** A WeCom robot push (lower-case JSON envelope): replies are robot JSON, "nothing" is an empty body. */
+  aibot?: boolean;
 }
 
 export function renderResult(result: HandlerResult, ctx: RenderContext): Response {
+  if (ctx.aibot) return renderAibot(result, ctx);
   if (result === undefined || result === null || result === '' || result === 'success') return success();
   try {
+    if (isAibotReply(result)) throw new WxError('a robot reply (aibotText, aibotStream…) answers only a robot callback');
     let reply: WxReply;
     if (typeof result === 'string') {
       reply = replyText(ctx.message as unknown as ReplyTarget, result, { createTime: ctx.nowSeconds });
@@ -42,5 +47,23 @@ export function renderResult(result: HandlerResult, ctx: RenderContext): Respons
   } catch (error) {
     ctx.onError(error);
     return success();
+  }
+}
+
+/** The robot wants an empty body for "nothing to say", and its replies sealed in lower case. */
+function renderAibot(result: HandlerResult, ctx: RenderContext): Response {
+  const empty = (): Response => new Response('', { status: 200 });
+  if (result === undefined || result === null || result === '' || result === 'success') return empty();
+  try {
+    let body: unknown;
+    if (typeof result === 'string') body = { msgtype: 'text', text: { content: result } };
+    else if (isAibotReply(result)) body = result.body;
+    else throw new WxError('a robot callback is answered with aibotText / aibotStream / aibotTemplateCard / aibotReply, a string, or nothing');
+    if (!ctx.crypto) throw new WxError('robot callbacks are always encrypted');
+    const payload = sealReply(ctx.crypto, JSON.stringify(body), 'json', ctx.nowSeconds, true);
+    return new Response(payload, { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' } });
+  } catch (error) {
+    ctx.onError(error);
+    return empty();
   }
 }

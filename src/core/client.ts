@@ -60,9 +60,10 @@ export function cachedBy<K, V>(make: (key: K) => V): (key: K) => V {
 
 /**
  * Wraps a runtime as a Client; also used by the third-party platform for authorizers, WeCom and
- * Pay. `raw` gives raw requests the client's usual protocol and scheme.
+ * Pay. `raw` gives raw requests the client's usual protocol, scheme and host (WeCom clients send
+ * theirs to qyapi.weixin.qq.com unless a request names another host).
  */
-export function clientFor<A extends AppType>(rt: Runtime, appType: A, raw: { auth: AuthScheme; protocol?: ProtocolName } = { auth: 'access_token' }): Client<A> {
+export function clientFor<A extends AppType>(rt: Runtime, appType: A, raw: RawDefaults = { auth: 'access_token' }): Client<A> {
   return {
     appType,
     appid: rt.appid,
@@ -88,7 +89,14 @@ export function clientFor<A extends AppType>(rt: Runtime, appType: A, raw: { aut
   };
 }
 
-function rawDescriptor(req: RawRequest, appType: AppType, raw: { auth: AuthScheme; protocol?: ProtocolName }): EndpointDescriptor {
+/** What a client's raw requests use when the request does not say. */
+export interface RawDefaults {
+  auth: AuthScheme;
+  protocol?: ProtocolName;
+  host?: string;
+}
+
+function rawDescriptor(req: RawRequest, appType: AppType, raw: RawDefaults): EndpointDescriptor {
   if (typeof req?.path !== 'string' || !req.path.startsWith('/')) {
     throw new WxConfigError(`request: path must start with '/', got ${JSON.stringify(req?.path)}`);
   }
@@ -98,7 +106,7 @@ function rawDescriptor(req: RawRequest, appType: AppType, raw: { auth: AuthSchem
   return {
     id: `request ${method} ${req.path}`,
     method,
-    host: req.host,
+    host: req.host ?? raw.host,
     path: req.path,
     auth: req.auth ?? raw.auth,
     appTypes: [appType],

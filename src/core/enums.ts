@@ -2,14 +2,18 @@
 // validates the YAML against these arrays and the runtime derives its types from them, so adding an
 // app type, an auth scheme or a protocol is one edit here (and its implementation).
 
-/** Who may call an endpoint. A client serves one of them; the catalog folder decides the entry point. */
-export const APP_TYPES = ['official_account', 'mini_program', 'component', 'work', 'pay'] as const;
+/**
+ * Who may call an endpoint. A client serves one of them; the catalog folder decides the entry point.
+ * `channels` is a 视频号小店 (Channels shop): its own appid and secret, tokens as an official account's.
+ */
+export const APP_TYPES = ['official_account', 'mini_program', 'channels', 'component', 'work', 'pay'] as const;
 export type AppType = (typeof APP_TYPES)[number];
 
 /** The catalog folder (and `wxkit/<entry>` module) of each app type. */
 export const APP_TYPE_FOLDERS: Readonly<Record<AppType, string>> = {
   official_account: 'official-account',
   mini_program: 'mini-program',
+  channels: 'channels',
   component: 'component',
   work: 'work',
   pay: 'pay',

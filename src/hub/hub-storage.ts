@@ -41,6 +41,30 @@ export interface HubStorage {
   accessToken(appid: string, authorizerAppid?: string): TokenProvider;
   componentAccessToken(appid: string): TokenProvider;
   ticket(appid: string, type: TicketType, authorizerAppid?: string): TokenProvider;
+  /** A WeCom corp's access_token: a self-built app (`agentid`) or a suite's corp token (`suiteId`). */
+  workAccessToken(corpid: string, app: HubWorkApp): TokenProvider;
+  /** A WeCom corp's JS-SDK ticket: `jsapi` (wx.config) or `agent_config` (wx.agentConfig). */
+  workTicket(corpid: string, type: 'jsapi' | 'agent_config', app: HubWorkApp): TokenProvider;
+  /** A WeCom suite's suite_access_token. */
+  suiteAccessToken(suiteId: string): TokenProvider;
+}
+
+/** Which WeCom app of a corp: a self-built app by its agentid (or label), or the corp's token of a suite. */
+export type HubWorkApp = { agentid: number | string; suiteId?: never } | { suiteId: string; agentid?: never };
+
+/**
+ * `{ accessToken, ticket }` to spread into createWorkClient:
+ * `createWorkClient({ corpid, agentid, ...hubWorkClientOptions(hub, corpid, agentid) })`.
+ */
+export function hubWorkClientOptions(
+  hub: HubStorage,
+  corpid: string,
+  agentid: number | string,
+): { accessToken: TokenProvider; ticket: (type: 'jsapi' | 'agent_config') => TokenProvider } {
+  return {
+    accessToken: hub.workAccessToken(corpid, { agentid }),
+    ticket: (type) => hub.workTicket(corpid, type, { agentid }),
+  };
 }
 
 /** `{ accessToken, ticket }` to spread into createClient: `createClient({ appType, appid, ...hubClientOptions(hub, appid) })`. */
@@ -181,8 +205,47 @@ export function hubStorage(options: HubStorageOptions): HubStorage {
     }
   };
 
+  const workIds = (corpid: string, app: HubWorkApp): Record<string, string> => {
+    checkAppid('corpid', corpid);
+    if (app?.suiteId !== undefined) {
+      checkAppid('suiteId', app.suiteId);
+      return { appid: corpid, suite_id: app.suiteId };
+    }
+    const agentid = app?.agentid === undefined ? '' : String(app.agentid);
+    if (!/^[\w-]{1,32}$/.test(agentid)) throw new WxConfigError(`hubStorage: a WeCom app is named by its agentid or suiteId, got ${JSON.stringify(app)}`);
+    return { appid: corpid, agentid };
+  };
+
   return {
     name,
+    workAccessToken(corpid, app) {
+      const ids = workIds(corpid, app);
+      return provider(
+        `work access_token ${JSON.stringify(ids)}`,
+        () => ({ method: 'GET', path: '/client/work/access_token', params: ids }),
+        (stale) => ({ method: 'POST', path: '/refresh/work/access_token', params: { ...ids, access_token: stale } }),
+        'access_token',
+      );
+    },
+    workTicket(corpid, type, app) {
+      const ids = workIds(corpid, app);
+      if (type !== 'jsapi' && type !== 'agent_config') throw new WxConfigError(`hubStorage: WeCom ticket type must be 'jsapi' or 'agent_config', got ${JSON.stringify(type)}`);
+      return provider(
+        `work ticket ${type} ${JSON.stringify(ids)}`,
+        () => ({ method: 'GET', path: '/client/work/ticket', params: { ...ids, type } }),
+        undefined,
+        'ticket',
+      );
+    },
+    suiteAccessToken(suiteId) {
+      checkAppid('suiteId', suiteId);
+      return provider(
+        `suite_access_token ${suiteId}`,
+        () => ({ method: 'GET', path: '/client/work/suite_access_token', params: { appid: suiteId } }),
+        (stale) => ({ method: 'POST', path: '/refresh/work/suite_access_token', params: { appid: suiteId, access_token: stale } }),
+        'access_token',
+      );
+    },
     accessToken(appid, authorizerAppid) {
       checkAppid('appid', appid);
       checkAppid('authorizerAppid', authorizerAppid);

@@ -1,4 +1,4 @@
-// createClient(): one WeChat app (official account or mini program) with its token manager,
+// createClient(): one WeChat app (official account, mini program or Channels shop) with its token manager,
 // transport and policies. Generated functions take the client as their first argument.
 import * as Credential from '../../generated/official-account/credential.js';
 import { isAppid } from '../core/appid.js';
@@ -11,7 +11,7 @@ import type { Storage } from '../storage/types.js';
 import { TokenManager, type FetchedToken } from '../auth/token-manager.js';
 
 
-export interface ClientOptions<A extends 'official_account' | 'mini_program'> extends RuntimeSettingsOptions {
+export interface ClientOptions<A extends OfficialAppType> extends RuntimeSettingsOptions {
   appType: A;
   appid: string;
   /** Needed to fetch tokens yourself; not needed when `accessToken` is supplied (hub, component). */
@@ -27,10 +27,12 @@ export interface ClientOptions<A extends 'official_account' | 'mini_program'> ex
   ticket?: (type: TicketType) => TokenProvider;
 }
 
-const APP_TYPES = ['official_account', 'mini_program'];
+/** The app types whose token is an appid + appsecret one from `/cgi-bin/token` (or `stable_token`). */
+export type OfficialAppType = 'official_account' | 'mini_program' | 'channels';
+const APP_TYPES: readonly string[] = ['official_account', 'mini_program', 'channels'];
 
 /**
- * A client for one official account or mini program: its access_token (fetched once however many
+ * A client for one official account, mini program or Channels shop (视频号小店): its access_token (fetched once however many
  * callers ask, refreshed ahead of expiry, replaced once after 40001), transport and policies.
  * Generated endpoint functions take it as their first argument.
  *
@@ -44,9 +46,9 @@ const APP_TYPES = ['official_account', 'mini_program'];
  * ```
  * @throws {WxConfigError} for a missing or malformed appType, appid or appsecret
  */
-export function createClient<A extends 'official_account' | 'mini_program'>(options: ClientOptions<A>): Client<A> {
+export function createClient<A extends OfficialAppType>(options: ClientOptions<A>): Client<A> {
   if (!APP_TYPES.includes(options?.appType)) {
-    throw new WxConfigError(`createClient: appType must be 'official_account' or 'mini_program', got ${JSON.stringify(options?.appType)}`);
+    throw new WxConfigError(`createClient: appType must be 'official_account', 'mini_program' or 'channels', got ${JSON.stringify(options?.appType)}`);
   }
   if (!isAppid(options.appid)) {
     throw new WxConfigError(`createClient: appid must be a non-empty string of letters and digits, got ${JSON.stringify(options.appid)}`);

@@ -5,24 +5,29 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readNodeBody } from '../transport/node-server.js';
 import { findByRoute, findExample, type RegistryEntry } from '../registry/index.js';
 import type { ComponentSimulator } from './platform-api.js';
+import type { WorkSimulator } from './work/work-simulator.js';
 import { codePng } from './png.js';
 import { missingFields, wxErrorBody } from './answers.js';
 import type { SimulatorState } from './state.js';
 
 const MAX_BODY = 20 * 1024 * 1024;
 
-export function createRequestListener(state: SimulatorState, component?: ComponentSimulator) {
+export function createRequestListener(state: SimulatorState, component?: ComponentSimulator, work?: WorkSimulator) {
   return (req: IncomingMessage, res: ServerResponse): void => {
-    handle(state, req, res, component).catch((error) => {
+    handle(state, req, res, component, work).catch((error) => {
       if (!res.headersSent) send(res, 500, { errcode: -1, errmsg: `simulator error: ${(error as Error).message}` });
       else res.destroy();
     });
   };
 }
 
-async function handle(state: SimulatorState, req: IncomingMessage, res: ServerResponse, component: ComponentSimulator | undefined): Promise<void> {
+async function handle(state: SimulatorState, req: IncomingMessage, res: ServerResponse, component: ComponentSimulator | undefined, work: WorkSimulator | undefined): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://simulator');
   const body = await readBody(req);
+  if (url.pathname.startsWith('/__simulator/work/') && work) {
+    const input = body.length ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {};
+    return send(res, 200, await work.control(url.pathname.slice('/__simulator/work/'.length), input));
+  }
   if (url.pathname.startsWith('/__simulator/component/') && component) {
     const input = body.length ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {};
     return send(res, 200, await component.control(url.pathname.slice('/__simulator/component/'.length), input));
@@ -51,6 +56,12 @@ async function handle(state: SimulatorState, req: IncomingMessage, res: ServerRe
     if (!app) return;
     return send(res, 200, state.stableToken(app.appid, json?.force_refresh === true));
   }
+  // WeCom (qyapi) requests: recognised by path or by the tokens the simulator issued for WeCom.
+  // Catalogued qyapi endpoints come back as an entry, answered below like any other.
+  const workAnswer = work?.route(method, url, json);
+  if (workAnswer && 'body' in workAnswer) return send(res, workAnswer.status ?? 200, workAnswer.body);
+  if (workAnswer) return answerEntry(workAnswer.entry, url, body, res);
+
   const answer = component?.route(method, url, json);
   if (answer) return send(res, answer.status ?? 200, answer.body);
 
@@ -81,6 +92,11 @@ async function handle(state: SimulatorState, req: IncomingMessage, res: ServerRe
     const type = url.searchParams.get('type') ?? 'jsapi';
     return send(res, 200, { errcode: 0, errmsg: 'ok', ...state.ticket(app.appid, type) });
   }
+  return answerEntry(entry, url, body, res);
+}
+
+/** A catalogued endpoint answered from its example (or real PNG bytes), once its checks passed. */
+async function answerEntry(entry: RegistryEntry, url: URL, body: Buffer, res: ServerResponse): Promise<void> {
   if (entry.response === 'binary') {
     const png = codePng(`${url.pathname}${url.search}${body.toString('utf8')}`);
     res.writeHead(200, { 'content-type': 'image/png', 'content-length': png.length, 'content-disposition': 'attachment; filename="simulated.png"' });

@@ -16,6 +16,8 @@ import {
 } from './platform/platform-types.js';
 import { createRequestListener } from './catalog-routes.js';
 import { SimulatorState, type Counters, type Fault, type SimulatorApp } from './state.js';
+import { WorkSimulator, type WorkSimulatorApi } from './work/work-simulator.js';
+import type { SimulatorWorkOptions } from './work/work-types.js';
 
 export type { Counters, Fault, SimulatorApp } from './state.js';
 export { DEMO_COMPONENTS, RELEASE_TEST_APPIDS } from './platform/platform-types.js';
@@ -32,6 +34,18 @@ export type {
   UnauthorizeOptions,
 } from './platform/platform-types.js';
 export { codePng } from './png.js';
+export { DEMO_WORK } from './work/work-types.js';
+export type {
+  InstallOptions,
+  InstallResult,
+  SimulatorProvider,
+  SimulatorSuite,
+  SimulatorWorkApp,
+  SimulatorWorkOptions,
+  WorkCounters,
+  WorkPushResult,
+} from './work/work-types.js';
+export type { WorkSimulatorApi } from './work/work-simulator.js';
 
 export interface SimulatorOptions {
   apps?: SimulatorApp[];
@@ -44,6 +58,8 @@ export interface SimulatorOptions {
   /** expires_in of issued tokens (default 7200). */
   tokenTtlSeconds?: number;
   now?: () => number;
+  /** WeCom corps' apps, suites and providers the simulator knows (qyapi); DEMO_WORK by default. */
+  work?: SimulatorWorkOptions;
 }
 
 export interface Simulator {
@@ -80,6 +96,8 @@ export interface Simulator {
   oauthAuthorize(authorizeUrl: string, options?: { openid?: string }): OAuthRedirect;
   /** Customer-service messages sent through /cgi-bin/message/custom/send, oldest first. */
   customMessages(appid?: string): CustomMessage[];
+  /** WeCom (企业微信, qyapi): apps, suites, installs, pushes, token faults and counters. */
+  readonly work: WorkSimulatorApi;
   close(): Promise<void>;
 }
 
@@ -90,7 +108,8 @@ export const DEMO_APPS: SimulatorApp[] = [
 
 /**
  * Starts the local WeChat on a loopback port: it issues and enforces tokens, answers every
- * catalogued endpoint from its example, plays the third-party platform, and injects faults.
+ * catalogued endpoint from its example, plays the third-party platform and WeCom (qyapi: apps,
+ * suites, installs), and injects faults.
  *
  * @example
  * ```ts
@@ -110,8 +129,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const state = new SimulatorState(apps, options.tokenTtlSeconds ?? 7200, options.now ?? Date.now);
   const components = options.components ?? DEMO_COMPONENTS;
   const platform = new ComponentSimulator(state, components);
-  state.onReset = () => platform.reset();
-  const server: Server = createServer(createRequestListener(state, platform));
+  const work = new WorkSimulator(options.work, options.tokenTtlSeconds ?? 7200, options.now ?? Date.now);
+  state.onReset = () => {
+    platform.reset();
+    work.reset();
+  };
+  const server: Server = createServer(createRequestListener(state, platform, work));
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -131,6 +154,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     runReleaseTest: (c, url, o) => platform.runReleaseTest(c, url, o),
     oauthAuthorize: (url, o) => platform.oauthAuthorize(url, o),
     customMessages: (appid) => structuredClone(platform.customMessages.filter((m) => appid === undefined || m.appid === appid)),
+    work,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
