@@ -86,7 +86,7 @@ export async function benchBundle(): Promise<Row[]> {
       goal: '—',
       unit: 'KB',
       baselineLabel: 'ky alone, called once',
-      note: zodEntries.length ? `zod loaded up front only by ${zodEntries.join(', ')}` : 'zod in no entry point\'s eager chunks',
+      note: zodEntries.length ? `zod loaded up front only by ${zodEntries.join(', ')}` : "zod in no entry point's eager chunks",
     },
     {
       name: 'bundle: every entry point, lazy chunks',

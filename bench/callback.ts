@@ -33,11 +33,19 @@ function makePushes(format: 'xml' | 'json', count: number): Push[] {
         ? `<xml><ToUserName><![CDATA[gh_account]]></ToUserName><FromUserName><![CDATA[openid_${i}]]></FromUserName>` +
           `<CreateTime>1700000000</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[hello number ${i}]]></Content>` +
           `<MsgId>${6054768590064713728n + BigInt(i)}</MsgId></xml>`
-        : JSON.stringify({ ToUserName: 'gh_account', FromUserName: `openid_${i}`, CreateTime: 1700000000, MsgType: 'text', Content: `hello number ${i}`, MsgId: `${6054768590064713728n + BigInt(i)}` });
+        : JSON.stringify({
+            ToUserName: 'gh_account',
+            FromUserName: `openid_${i}`,
+            CreateTime: 1700000000,
+            MsgType: 'text',
+            Content: `hello number ${i}`,
+            MsgId: `${6054768590064713728n + BigInt(i)}`,
+          });
     const encrypt = crypto.encrypt(inner);
-    const body = format === 'xml'
-      ? `<xml><ToUserName><![CDATA[gh_account]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`
-      : JSON.stringify({ ToUserName: 'gh_account', Encrypt: encrypt });
+    const body =
+      format === 'xml'
+        ? `<xml><ToUserName><![CDATA[gh_account]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`
+        : JSON.stringify({ ToUserName: 'gh_account', Encrypt: encrypt });
     pushes.push({ body, msgSignature: crypto.signature(TIMESTAMP, NONCE, encrypt) });
   }
   return pushes;

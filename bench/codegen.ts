@@ -32,7 +32,15 @@ export async function benchCodegen(opts: { quick: boolean }): Promise<Row[]> {
     prepareTree(trivial, ['generated']);
     writeFileSync(join(trivial, 'generated', 'one.ts'), 'export const one: number = 1;\n');
 
-    const times = { noop: [] as number[], real: [] as number[], check: [] as number[], synthetic: [] as number[], tscTrivial: [] as number[], tscReal: [] as number[], tscSynthetic: [] as number[] };
+    const times = {
+      noop: [] as number[],
+      real: [] as number[],
+      check: [] as number[],
+      synthetic: [] as number[],
+      tscTrivial: [] as number[],
+      tscReal: [] as number[],
+      tscSynthetic: [] as number[],
+    };
     let realEndpoints = 0;
     const tscErrors: { real?: string; synthetic?: string } = {};
     // The generator prints its own time (catalog load + emit, after its imports): kept for the notes.
@@ -47,7 +55,8 @@ export async function benchCodegen(opts: { quick: boolean }): Promise<Row[]> {
         times[key].push(r.ms);
         inner[key].push(Number(/\((\d+) ms\)/.exec(r.stdout)?.[1] ?? NaN));
         if (key === 'real') realEndpoints = Number(/^(\d+) endpoints/.exec(r.stdout)?.[1] ?? 0);
-        else if (!r.stdout.startsWith(`${syntheticEndpoints} endpoints`)) throw new Error(`synthetic catalog: expected ${syntheticEndpoints} endpoints, generator said ${r.stdout.trim()}`);
+        else if (!r.stdout.startsWith(`${syntheticEndpoints} endpoints`))
+          throw new Error(`synthetic catalog: expected ${syntheticEndpoints} endpoints, generator said ${r.stdout.trim()}`);
       }
       // What CI runs: compare a fresh generation of the real catalog with the committed generated/
       // (a stale generated/ exits 1, which `run` reports as a failure of the benchmark).
@@ -62,12 +71,28 @@ export async function benchCodegen(opts: { quick: boolean }): Promise<Row[]> {
     }
 
     const s = (xs: number[]) => median(xs) / 1000;
-    const row = (name: string, value: number, baseline: number, baselineLabel: string, goal: string, note?: string): Row => ({ name, value, baseline, ratio: value / baseline, goal, unit: 's', baselineLabel, ...(note ? { note } : {}) });
+    const row = (name: string, value: number, baseline: number, baselineLabel: string, goal: string, note?: string): Row => ({
+      name,
+      value,
+      baseline,
+      ratio: value / baseline,
+      goal,
+      unit: 's',
+      baselineLabel,
+      ...(note ? { note } : {}),
+    });
     const split = (key: 'real' | 'synthetic') => `load + check + emit + write ${s(inner[key]).toFixed(2)} s; the rest is start-up and imports (tsx, ts-morph)`;
     return [
       row(`generate, real catalog (${realEndpoints} endpoints)`, s(times.real), s(times.noop), 'tsx on an empty file', '< 3 s', split('real')),
       row(`generate --check, real catalog (${realEndpoints} endpoints)`, s(times.check), s(times.noop), 'tsx on an empty file', '< 3 s'),
-      row(`generate, synthetic catalog (${syntheticEndpoints} endpoints)`, s(times.synthetic), s(times.noop), 'tsx on an empty file', opts.quick ? '—' : '< 3 s', split('synthetic')),
+      row(
+        `generate, synthetic catalog (${syntheticEndpoints} endpoints)`,
+        s(times.synthetic),
+        s(times.noop),
+        'tsx on an empty file',
+        opts.quick ? '—' : '< 3 s',
+        split('synthetic'),
+      ),
       tscRow(`tsc --noEmit, generated/ + src (${realEndpoints} endpoints)`, s(times.tscReal), s(times.tscTrivial), tscErrors.real),
       tscRow(`tsc --noEmit, generated/ + src (${syntheticEndpoints} endpoints)`, s(times.tscSynthetic), s(times.tscTrivial), tscErrors.synthetic),
     ];

@@ -122,21 +122,36 @@ async function main(): Promise<number> {
 
   // --only refreshes its sections inside the existing results file instead of dropping the others.
   const previous = only.length < SECTIONS.length && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { sections?: Record<string, unknown> }) : {};
-  const machine = { node: process.version, platform: `${process.platform} ${process.arch}`, cpus: cpus().length, cpu: cpus()[0]?.model, loadavg: loadavg().map((x) => Number(x.toFixed(2))) };
+  const machine = {
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model,
+    loadavg: loadavg().map((x) => Number(x.toFixed(2))),
+  };
   // In the file, `met` is always spelled out: true, false, or null when the row has no goal.
   const stored = Object.fromEntries(Object.entries(results).map(([k, r]) => [k, { ...r, rows: r.rows.map((row) => ({ ...row, met: toMet(row) })) }]));
-  writeFileSync(file, `${JSON.stringify({ mode: quick ? 'quick' : 'full', finishedAt: new Date().toISOString(), machine, sections: { ...previous.sections, ...stored } }, null, 2)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ mode: quick ? 'quick' : 'full', finishedAt: new Date().toISOString(), machine, sections: { ...previous.sections, ...stored } }, null, 2)}\n`,
+  );
   console.log(`\nwrote ${file.slice(REPO.length)}`);
   return failed ? 1 : 0;
 }
 
 function printMarkdown(file: string): number {
-  const saved = JSON.parse(readFileSync(file, 'utf8')) as { finishedAt: string; machine: { node: string; cpus: number; cpu?: string }; sections: Record<string, { rows: (Omit<Row, 'met'> & { met: boolean | null })[] }> };
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as {
+    finishedAt: string;
+    machine: { node: string; cpus: number; cpu?: string };
+    sections: Record<string, { rows: (Omit<Row, 'met'> & { met: boolean | null })[] }>;
+  };
   // JSON keeps NaN as null and spells `met` out; give the rows back their in-memory shape.
   const num = (x: number | null) => (x === null ? NaN : x);
   const sections = SECTIONS.filter((s) => saved.sections[s.key]).map((s) => ({
     section: s.key,
-    rows: saved.sections[s.key]!.rows.map(({ met, ...r }): Row => ({ ...r, value: num(r.value), baseline: num(r.baseline), ratio: num(r.ratio), ...(met === null ? { goal: r.goal } : { met }) })),
+    rows: saved.sections[s.key]!.rows.map(
+      ({ met, ...r }): Row => ({ ...r, value: num(r.value), baseline: num(r.baseline), ratio: num(r.ratio), ...(met === null ? { goal: r.goal } : { met }) }),
+    ),
   }));
   console.log(`Measured ${saved.finishedAt.slice(0, 10)} on ${saved.machine.cpus} × ${saved.machine.cpu ?? 'CPU'}, Node ${saved.machine.node}.\n`);
   console.log(markdownTable(sections));

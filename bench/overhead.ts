@@ -26,7 +26,6 @@ interface Variant {
   share: number;
 }
 
-
 export async function benchOverhead(opts: { quick: boolean }): Promise<Row[]> {
   const n = opts.quick ? 300 : 20_000;
   const warm = opts.quick ? 100 : 2_000;
@@ -78,7 +77,16 @@ export async function benchOverhead(opts: { quick: boolean }): Promise<Row[]> {
     const row = (name: string, key: string, base: string, baseLabel: string, goal: string, c: number, note?: string) => {
       const value = us(`${key}@${c}`);
       const baseline = us(`${base}@${c}`);
-      rows.push({ name: `${name}, ${c === 1 ? 'sequential' : 'concurrency 50'}`, value, baseline, ratio: value / baseline, goal, unit: 'µs/call', baselineLabel: baseLabel, ...(note ? { note } : {}) });
+      rows.push({
+        name: `${name}, ${c === 1 ? 'sequential' : 'concurrency 50'}`,
+        value,
+        baseline,
+        ratio: value / baseline,
+        goal,
+        unit: 'µs/call',
+        baselineLabel: baseLabel,
+        ...(note ? { note } : {}),
+      });
     };
     for (const c of [1, 50]) row('wxkit default (ky on global fetch)', 'wxkit', 'fetch', 'bare fetch', '≤ 1.10×', c);
     for (const c of [1, 50]) row('wxkit + nodeTransport()', 'wxkit-node', 'fetch', 'bare fetch', '≤ 0.35×', c);
@@ -120,7 +128,14 @@ function makeVariants(base: string): Variant[] {
       call: () =>
         new Promise((resolve, reject) => {
           const req = http.request(
-            { hostname: target.hostname, port: target.port, path: target.pathname + target.search, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(BODY) } },
+            {
+              hostname: target.hostname,
+              port: target.port,
+              path: target.pathname + target.search,
+              method: 'POST',
+              agent,
+              headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(BODY) },
+            },
             (res) => {
               const chunks: Buffer[] = [];
               res.on('data', (c: Buffer) => chunks.push(c));

@@ -67,11 +67,16 @@ export async function benchTokens(opts: { quick: boolean }): Promise<Row[]> {
 
     const secret = `bench-hub-${randomBytes(12).toString('hex')}`;
     sim.reset();
-    const hub = createHub({ secret, apps: [{ appid: APP.appid, appType: 'official_account', appsecret: APP.secret }], baseUrl: sim.url, logger: { warn: () => undefined } });
+    const hub = createHub({
+      secret,
+      apps: [{ appid: APP.appid, appType: 'official_account', appsecret: APP.secret }],
+      baseUrl: sim.url,
+      logger: { warn: () => undefined },
+    });
     try {
       const server = await hub.listen();
       const viaHub = await measureProcesses(sim, processes, perProcess, { mode: 'hub', hubUrl: server.url, hubSecret: secret }, false);
-      row(`${label} through a hub`, viaHub.cold, baseline.cold, PER_PROCESS, 'the hub\'s own startup fetch included');
+      row(`${label} through a hub`, viaHub.cold, baseline.cold, PER_PROCESS, "the hub's own startup fetch included");
       row(`40001 seen by ${processes} processes, through a hub`, viaHub.after40001, baseline.after40001, PER_PROCESS, AFTER);
     } finally {
       await hub.close();
@@ -170,7 +175,12 @@ async function runChild(): Promise<void> {
   let storage: RedisStorage | undefined;
   const client =
     setup.mode === 'hub'
-      ? createClient({ appType: 'official_account', appid: APP.appid, baseUrl: setup.simUrl, ...hubClientOptions(hubStorage({ url: setup.hubUrl!, secret: setup.hubSecret! }), APP.appid) })
+      ? createClient({
+          appType: 'official_account',
+          appid: APP.appid,
+          baseUrl: setup.simUrl,
+          ...hubClientOptions(hubStorage({ url: setup.hubUrl!, secret: setup.hubSecret! }), APP.appid),
+        })
       : createClient({
           appType: 'official_account',
           appid: APP.appid,

@@ -42,7 +42,8 @@ function checkUniqueness(catalog: Catalog, problems: Problems): void {
     // Every app type's entry point exports its namespaces by name: two of one name cannot share one.
     for (const app of new Set(ns.endpoints.flatMap((e) => e.appTypes))) {
       const other = entryPoints.get(`${app} ${ns.namespace}`);
-      if (other && other !== ns && !prior) problems.add(ns.file, ns.line, ns.namespace, '', `the ${app} entry point already exports a ${ns.namespace} (${other.file}:${other.line})`);
+      if (other && other !== ns && !prior)
+        problems.add(ns.file, ns.line, ns.namespace, '', `the ${app} entry point already exports a ${ns.namespace} (${other.file}:${other.line})`);
       else entryPoints.set(`${app} ${ns.namespace}`, ns);
     }
     for (const e of ns.endpoints) {
@@ -63,7 +64,8 @@ function checkUniqueness(catalog: Catalog, problems: Problems): void {
 
 function checkErrcodes(ctx: Ctx, e: Endpoint, catalog: Catalog): void {
   e.errcodes.forEach(({ code, line }, i) => {
-    if (!catalog.errcodes.has(code)) put(ctx, line, `errcodes[${i}]`, `${code} is not in ${catalog.errcodesFile ?? 'errcodes.yaml'}; add it there with its official message`);
+    if (!catalog.errcodes.has(code))
+      put(ctx, line, `errcodes[${i}]`, `${code} is not in ${catalog.errcodesFile ?? 'errcodes.yaml'}; add it there with its official message`);
   });
 }
 
@@ -75,8 +77,10 @@ function checkErrcodes(ctx: Ctx, e: Endpoint, catalog: Catalog): void {
 function checkPlacementMarkers(ctx: Ctx, e: Endpoint, lookup: Lookup): void {
   const visit = (f: Field, path: string, where: 'top' | 'request' | 'result', seen: Set<string>): void => {
     if (where !== 'top' && f.const !== undefined) put(ctx, f.line, path, 'const applies to top-level request parameters only');
-    if (f.sensitive && where === 'result') put(ctx, f.line, path, 'sensitive marks request fields the protocol encrypts; answers are not encrypted field by field');
-    if (f.sensitive && where !== 'result' && f.type !== 'string') put(ctx, f.line, path, `sensitive applies to string fields (the protocol encrypts text), not to ${f.type === 'ref' ? f.ref : f.type}`);
+    if (f.sensitive && where === 'result')
+      put(ctx, f.line, path, 'sensitive marks request fields the protocol encrypts; answers are not encrypted field by field');
+    if (f.sensitive && where !== 'result' && f.type !== 'string')
+      put(ctx, f.line, path, `sensitive applies to string fields (the protocol encrypts text), not to ${f.type === 'ref' ? f.ref : f.type}`);
     const inner = where === 'result' ? 'result' : 'request';
     if (f.type === 'ref' && f.ref && !seen.has(f.ref)) {
       const t = lookup(f.ref);
@@ -136,7 +140,8 @@ function checkPagination(ctx: Ctx, e: Endpoint, lookup: Lookup): void {
       continue;
     }
     const kind = kindOf(param.field, lookup);
-    if (!(requestKinds[key] as readonly string[]).includes(kind)) put(ctx, at(key), `pagination.${key}`, `${name} is ${kind}; expected ${requestKinds[key].join(' or ')}`);
+    if (!(requestKinds[key] as readonly string[]).includes(kind))
+      put(ctx, at(key), `pagination.${key}`, `${name} is ${kind}; expected ${requestKinds[key].join(' or ')}`);
   }
   // Answer side: dotted paths into the result.
   const resultKinds = { items: ['array'], total: ['integer', 'number'], next: ['string', 'integer'], more: ['boolean', 'integer'] } as const;
@@ -149,7 +154,8 @@ function checkPagination(ctx: Ctx, e: Endpoint, lookup: Lookup): void {
       continue;
     }
     const kind = kindOf(found, lookup);
-    if (!(resultKinds[key] as readonly string[]).includes(kind)) put(ctx, at(key), `pagination.${key}`, `${path} is ${kind}; expected ${resultKinds[key].join(' or ')}`);
+    if (!(resultKinds[key] as readonly string[]).includes(kind))
+      put(ctx, at(key), `pagination.${key}`, `${path} is ${kind}; expected ${resultKinds[key].join(' or ')}`);
   }
 }
 
@@ -213,7 +219,8 @@ function checkProperties(ctx: Ctx, props: Record<string, Field>, node: YNode & {
     }
   }
   for (const [k, f] of Object.entries(props)) {
-    if (!f.optional && !present.has(k)) put(ctx, node.line, `${path}.${k}`, 'missing; the result says it is always there (mark it optional if WeChat leaves it out)');
+    if (!f.optional && !present.has(k))
+      put(ctx, node.line, `${path}.${k}`, 'missing; the result says it is always there (mark it optional if WeChat leaves it out)');
   }
 }
 

@@ -127,7 +127,9 @@ function main(argv: string[]): void {
   for (const d of result) {
     const callable = d.rows - d.notEndpoints;
     const share = callable ? ((100 * d.covered) / callable).toFixed(1) : '—';
-    console.log(`${d.domain.padEnd(16)} ${String(d.rows).padStart(5)} ${String(d.notEndpoints).padStart(14)} ${String(d.covered).padStart(8)} ${share.padStart(6)} %`);
+    console.log(
+      `${d.domain.padEnd(16)} ${String(d.rows).padStart(5)} ${String(d.notEndpoints).padStart(14)} ${String(d.covered).padStart(8)} ${share.padStart(6)} %`,
+    );
   }
 }
 

@@ -185,7 +185,9 @@ export function readField(ctx: Ctx, node: YNode, path: string): Field | undefine
     report(ctx, typeNode.line, path, `type: ${shown(typeNode)} is not a type${didYouMean(typeName ?? '', FIELD_KINDS)}`);
     return undefined;
   }
-  const field: Field = isBuiltIn ? { type: typeName as FieldKind, optional: false, line: node.line } : { type: 'ref', ref: typeName, optional: false, line: node.line };
+  const field: Field = isBuiltIn
+    ? { type: typeName as FieldKind, optional: false, line: node.line }
+    : { type: 'ref', ref: typeName, optional: false, line: node.line };
   let ok = true;
   const optional = bool(ctx, keys.get('optional'), path);
   if (optional) field.optional = true;
@@ -245,9 +247,18 @@ export function readField(ctx: Ctx, node: YNode, path: string): Field | undefine
     report(ctx, node.line, path, `${articles[field.type as keyof typeof articles]} needs ${wants}`);
     return undefined;
   }
-  for (const [name, pair] of [['items', items], ['values', values], ['properties', properties]] as const) {
+  for (const [name, pair] of [
+    ['items', items],
+    ['values', values],
+    ['properties', properties],
+  ] as const) {
     if (pair && wants !== name) {
-      report(ctx, pair.keyLine, join(path, name), `${name} belongs to ${name === 'items' ? 'an array' : name === 'values' ? 'a map' : 'an object'}, not to a ${field.type}`);
+      report(
+        ctx,
+        pair.keyLine,
+        join(path, name),
+        `${name} belongs to ${name === 'items' ? 'an array' : name === 'values' ? 'a map' : 'an object'}, not to a ${field.type}`,
+      );
       ok = false;
     }
   }
@@ -274,7 +285,12 @@ function shorthand(ctx: Ctx, text: string, line: number, path: string): Field | 
   const base = m?.[1];
   if (!m || !base || (!(SHORTHAND_KINDS as readonly string[]).includes(base) && !TYPE_NAME.test(base))) {
     if (base && (FIELD_KINDS as readonly string[]).includes(base)) {
-      report(ctx, line, path, `${JSON.stringify(text)}: ${base} needs the object form ({ type: ${base}, ${base === 'array' ? 'items' : base === 'map' ? 'values' : 'properties'}: … })`);
+      report(
+        ctx,
+        line,
+        path,
+        `${JSON.stringify(text)}: ${base} needs the object form ({ type: ${base}, ${base === 'array' ? 'items' : base === 'map' ? 'values' : 'properties'}: … })`,
+      );
     } else {
       report(ctx, line, path, `${JSON.stringify(text)} is not a type${didYouMean(base ?? text, FIELD_KINDS)}`);
     }
@@ -287,7 +303,12 @@ function shorthand(ctx: Ctx, text: string, line: number, path: string): Field | 
 }
 
 /** A field map (`properties`, `query`, ...): names are identifiers unless `names` says otherwise. */
-export function readFields(ctx: Ctx, node: YNode, path: string, names: { pattern: RegExp; hint: string } = { pattern: FIELD_NAME, hint: 'field names are identifiers' }): Record<string, Field> | undefined {
+export function readFields(
+  ctx: Ctx,
+  node: YNode,
+  path: string,
+  names: { pattern: RegExp; hint: string } = { pattern: FIELD_NAME, hint: 'field names are identifiers' },
+): Record<string, Field> | undefined {
   if (node.kind === 'map') return readFieldMap(ctx, node, path, names);
   report(ctx, node.line, path, `expected a map of fields, got ${shown(node)}`);
   return undefined;

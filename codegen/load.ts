@@ -80,7 +80,14 @@ export function loadSources(root: string, repo: string, problems: Problems): Loa
     } else if (entry.endsWith('.yaml')) {
       const role = ROOT_FILES[entry];
       if (role) read(path, role);
-      else problems.add(rel(repo, path), undefined, '', '', `unknown file; the catalog root holds ${Object.keys(ROOT_FILES).join(' and ')}, namespaces go in an app-type folder`);
+      else
+        problems.add(
+          rel(repo, path),
+          undefined,
+          '',
+          '',
+          `unknown file; the catalog root holds ${Object.keys(ROOT_FILES).join(' and ')}, namespaces go in an app-type folder`,
+        );
     }
   }
   return { docs, sources };
@@ -99,8 +106,7 @@ export function parseYamlFully(file: string, text: string, problems: Problems): 
     for (const err of doc.errors) problems.add(file, lines.linePos(err.pos[0]).line, '', '', err.message.split('\n')[0]!);
     return undefined;
   }
-  const line = (node: YamlNode | null | undefined, fallback: number): number =>
-    node?.range ? lines.linePos(node.range[0]).line : fallback;
+  const line = (node: YamlNode | null | undefined, fallback: number): number => (node?.range ? lines.linePos(node.range[0]).line : fallback);
   const walk = (node: unknown, at: number, seen: readonly unknown[]): YNode => {
     if (isAlias(node)) {
       // Aliases are still read (the format is a superset of v1), as a copy of what they point to.

@@ -37,7 +37,18 @@ import {
   type Ctx,
 } from './format.js';
 import { toValue, type LoadedSources, type SourceDoc, type YNode, type YPair } from './load.js';
-import { DEFAULT_HOST, type BlockRef, type Catalog, type Endpoint, type Errcode, type Field, type NamedType, type Namespace, type Pagination, type Param } from './model.js';
+import {
+  DEFAULT_HOST,
+  type BlockRef,
+  type Catalog,
+  type Endpoint,
+  type Errcode,
+  type Field,
+  type NamedType,
+  type Namespace,
+  type Pagination,
+  type Param,
+} from './model.js';
 import { didYouMean, type Problems } from './problems.js';
 
 const NAMESPACE = /^[A-Z][A-Za-z0-9]*$/;
@@ -130,7 +141,12 @@ function readTypes(ctx: Ctx, pair: YPair, scope: 'local' | 'shared'): NamedType[
     // in the registry but required in the generated TypeScript.
     for (const marker of ['optional', 'const', 'sensitive'] as const) {
       if (field[marker] !== undefined && field[marker] !== false) {
-        report(ctx, field.line, join('types', name), `${marker} belongs where the type is used (${marker === 'optional' ? `${name}?` : `{ type: ${name}, ${marker}: … }`}), not in its definition`);
+        report(
+          ctx,
+          field.line,
+          join('types', name),
+          `${marker} belongs where the type is used (${marker === 'optional' ? `${name}?` : `{ type: ${name}, ${marker}: … }`}), not in its definition`,
+        );
       }
     }
     out.push({ name, scope, field, file: ctx.file, line: p.keyLine });
@@ -144,7 +160,7 @@ function resolveRefs(ctx: Ctx, f: Field, path: string, lookup: Lookup, sharedOnl
     const t = lookup(f.ref!);
     if (t) f.scope = t.scope;
     else {
-      const where = sharedOnly ? 'declare it under types: of catalog/types.yaml' : "declare it under types: (or in catalog/types.yaml)";
+      const where = sharedOnly ? 'declare it under types: of catalog/types.yaml' : 'declare it under types: (or in catalog/types.yaml)';
       report(ctx, f.line, path, `unknown type ${f.ref}${didYouMean(f.ref!, knownNames(lookup))}; ${where}`);
     }
   }
@@ -250,7 +266,10 @@ function readNamespace(doc: SourceDoc, shared: Map<string, NamedType>, sharedUse
     appTypes: [...new Set([...(defaults.appTypes ?? []), ...endpoints.flatMap((e) => e.appTypes)])],
     types: localTypes,
     endpoints,
-    base: doc.file.split('/').pop()!.replace(/\.yaml$/, ''),
+    base: doc.file
+      .split('/')
+      .pop()!
+      .replace(/\.yaml$/, ''),
   };
   if (docs) ns.docs = docs;
   return ns;
@@ -317,7 +336,9 @@ function readEndpoint(ctx: Ctx, node: YNode, index: number, ns: string, defaults
   if (query?.ref) blockRefs.query = query.ref;
   add('query', query?.fields, fieldLines(keys.get('query')));
 
-  const headers = keys.get('headers') ? readFields(ctx, keys.get('headers')!.value, 'headers', { pattern: HEADER_NAME, hint: 'header names are letters, digits and -, starting with a letter' }) : undefined;
+  const headers = keys.get('headers')
+    ? readFields(ctx, keys.get('headers')!.value, 'headers', { pattern: HEADER_NAME, hint: 'header names are letters, digits and -, starting with a letter' })
+    : undefined;
   for (const [k, f] of Object.entries(headers ?? {})) {
     resolveRefs(ctx, f, join('headers', k), lookup);
     if (!isScalar(f, lookup)) report(ctx, f.line, join('headers', k), 'a header carries a string, integer, number or boolean');
@@ -339,7 +360,8 @@ function readEndpoint(ctx: Ctx, node: YNode, index: number, ns: string, defaults
     }
   }
   if (keys.get('body') && keys.get('form')) report(ctx, keys.get('form')!.value.line, 'form', 'an endpoint has body or form, not both');
-  if (form && !Object.values(form).some((f) => f.type === 'file')) report(ctx, keys.get('form')!.value.line, 'form', 'a multipart form needs at least one file field');
+  if (form && !Object.values(form).some((f) => f.type === 'file'))
+    report(ctx, keys.get('form')!.value.line, 'form', 'a multipart form needs at least one file field');
 
   const written_encoding = oneOf(ctx, keys.get('encoding'), '', WRITTEN_ENCODINGS, 'a request encoding');
   if (keys.get('encoding') && keys.get('form')) report(ctx, lines.encoding!, 'encoding', 'a form: endpoint is always multipart; leave encoding out');
@@ -350,7 +372,8 @@ function readEndpoint(ctx: Ctx, node: YNode, index: number, ns: string, defaults
   const answersData = response === 'json' || response === 'xml' || response === 'json_or_binary';
   const result = readBlock(ctx, keys.get('result'), 'result', lookup);
   if (answersData && !keys.get('result')) report(ctx, line, 'result', `a ${response} endpoint needs a result schema`);
-  if (!answersData && keys.get('result')) report(ctx, keys.get('result')!.value.line, 'result', `a ${response} endpoint answers ${response === 'text' ? 'text' : 'bytes'}: it has no result`);
+  if (!answersData && keys.get('result'))
+    report(ctx, keys.get('result')!.value.line, 'result', `a ${response} endpoint answers ${response === 'text' ? 'text' : 'bytes'}: it has no result`);
   const exampleNode = keys.get('example')?.value;
   if (answersData && !exampleNode) report(ctx, line, 'example', `a ${response} endpoint needs an example response`);
   if (response === 'binary' && exampleNode) report(ctx, exampleNode.line, 'example', 'a binary endpoint has no example: the simulator answers an image');
@@ -431,13 +454,23 @@ function pathParamsOf(ctx: Ctx, path: string, declared: Record<string, Field> | 
 }
 
 /** A block of fields, or the name of an object type whose properties it is (`result: OAuthToken`). */
-function readBlock(ctx: Ctx, pair: YPair | undefined, block: 'query' | 'body' | 'result', lookup: Lookup): { fields: Record<string, Field>; ref?: BlockRef } | undefined {
+function readBlock(
+  ctx: Ctx,
+  pair: YPair | undefined,
+  block: 'query' | 'body' | 'result',
+  lookup: Lookup,
+): { fields: Record<string, Field>; ref?: BlockRef } | undefined {
   if (!pair) return undefined;
   const v = pair.value;
   if (v.kind === 'scalar' && typeof v.value === 'string') {
     const t = lookup(v.value);
     if (!TYPE_NAME.test(v.value) || !t) {
-      report(ctx, v.line, block, `${JSON.stringify(v.value)} is not a named type${didYouMean(v.value, knownNames(lookup))}; a ${block} is a map of fields or the name of an object type`);
+      report(
+        ctx,
+        v.line,
+        block,
+        `${JSON.stringify(v.value)} is not a named type${didYouMean(v.value, knownNames(lookup))}; a ${block} is a map of fields or the name of an object type`,
+      );
       return undefined;
     }
     const object = objectOf(t.field, lookup);
@@ -480,7 +513,10 @@ function readPagination(ctx: Ctx, pair: YPair): Pagination | undefined {
   for (const key of ['offset', 'count', 'cursor', 'items', 'next', 'total', 'more'] as const) {
     const k = keys.get(key);
     if (!k) continue;
-    const v = str(ctx, k, 'pagination', { pattern: /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/, hint: 'a field name or a dotted path such as data.openid' });
+    const v = str(ctx, k, 'pagination', {
+      pattern: /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/,
+      hint: 'a field name or a dotted path such as data.openid',
+    });
     if (v) {
       p[key] = v;
       p.lines[key] = k.value.line;

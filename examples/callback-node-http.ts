@@ -8,15 +8,7 @@
 
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  createCrypto,
-  createMessageHandler,
-  parseMessage,
-  replyNews,
-  toNodeHandler,
-  type HandlerResult,
-  type WxMessage,
-} from '../src/callbacks/index.js';
+import { createCrypto, createMessageHandler, parseMessage, replyNews, toNodeHandler, type HandlerResult, type WxMessage } from '../src/callbacks/index.js';
 
 const token = process.env['WX_TOKEN'] ?? 'wxkitDemoToken';
 const encodingAESKey = process.env['WX_ENCODING_AES_KEY'] ?? 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
@@ -30,9 +22,7 @@ function onMessage(message: WxMessage): HandlerResult {
     case 'text':
       return `You said: ${message.Content}`;
     case 'event.CLICK':
-      return replyNews(message, [
-        { Title: `Menu ${message.EventKey}`, Description: 'Sent by wxkit', Url: 'https://developers.weixin.qq.com/' },
-      ]);
+      return replyNews(message, [{ Title: `Menu ${message.EventKey}`, Description: 'Sent by wxkit', Url: 'https://developers.weixin.qq.com/' }]);
     default:
       return undefined; // answered with "success"
   }

@@ -30,7 +30,16 @@ export { fileStorage } from './storage/file.js';
 export type { Storage, Unlock } from './storage/types.js';
 export type { AppType, AuthKind, BinaryResult, CallOptions, UploadInput, ValidationMode } from './core/types.js';
 export { redisStorage, redisSeenStore, maskRedisUrl, type RedisStorage, type RedisStorageOptions, type RedisSeenStore } from './storage/redis.js';
-export { signJsapi, jsapiConfig, signCard, cardExt, type JsapiSignInput, type JsapiConfig, type JsapiConfigOptions, type CardExtOptions } from './official/jssdk.js';
+export {
+  signJsapi,
+  jsapiConfig,
+  signCard,
+  cardExt,
+  type JsapiSignInput,
+  type JsapiConfig,
+  type JsapiConfigOptions,
+  type CardExtOptions,
+} from './official/jssdk.js';
 // The hub. Its config loader (YAML + zod) stays out of this entry point to keep `import 'wxkit'` light.
 export { createHub, type Hub, type HubOptions, type HubComponentApp, type HubComponentPlugin, type HubContext } from './hub/create-hub.js';
 export { hubStorage, hubClientOptions, type HubStorage, type HubStorageOptions } from './hub/hub-storage.js';

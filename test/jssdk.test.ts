@@ -50,7 +50,11 @@ describe('jsapiConfig and cardExt (against the simulator)', () => {
 
   it('builds the wx.config object with a cached jsapi ticket', async () => {
     const client = oa();
-    const config = await jsapiConfig(client, { url: 'https://example.com/page?x=1#top', jsApiList: ['updateAppMessageShareData'], openTagList: ['wx-open-launch-app'] });
+    const config = await jsapiConfig(client, {
+      url: 'https://example.com/page?x=1#top',
+      jsApiList: ['updateAppMessageShareData'],
+      openTagList: ['wx-open-launch-app'],
+    });
     const ticket = await client.getTicket('jsapi');
     expect(config).toEqual({
       appId: 'wx0000000000000001',
@@ -84,7 +88,13 @@ describe('jsapiConfig and cardExt (against the simulator)', () => {
 
   it('signs cardExt with the wx_card ticket over the sorted values', async () => {
     const client = oa();
-    const { cardId, cardExt: ext } = await cardExt(client, { cardId: 'pFS7Fjg8kV1IdDz01r4SQwMkuCKc', code: '12345', openid: 'oUser', timestamp: 1700000000, nonceStr: 'abc' });
+    const { cardId, cardExt: ext } = await cardExt(client, {
+      cardId: 'pFS7Fjg8kV1IdDz01r4SQwMkuCKc',
+      code: '12345',
+      openid: 'oUser',
+      timestamp: 1700000000,
+      nonceStr: 'abc',
+    });
     const ticket = await client.getTicket('wx_card');
     const parsed = JSON.parse(ext) as Record<string, string>;
     const expected = createHash('sha1').update([ticket, '1700000000', cardId, '12345', 'oUser', 'abc'].sort().join('')).digest('hex');

@@ -41,7 +41,10 @@ describe('simulator', () => {
   it('stable_token returns the current token unless force_refresh', async () => {
     sim = await startSimulator();
     const post = (force: boolean) =>
-      raw('/cgi-bin/stable_token', { method: 'POST', body: JSON.stringify({ grant_type: 'client_credential', appid: MP.appid, secret: MP.secret, force_refresh: force }) });
+      raw('/cgi-bin/stable_token', {
+        method: 'POST',
+        body: JSON.stringify({ grant_type: 'client_credential', appid: MP.appid, secret: MP.secret, force_refresh: force }),
+      });
     const a = await post(false);
     const b = await post(false);
     const c = await post(true);

@@ -13,19 +13,16 @@ export async function nodeFetch(input: Request | URL | string, init?: RequestIni
   request.headers.forEach((v, k) => (headers[k] = v));
   if (body) headers['content-length'] = String(body.length);
   return new Promise((resolve, reject) => {
-    const req = http.request(
-      { hostname: url.hostname, port: url.port, path: url.pathname + url.search, method: request.method, headers, agent },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
-        res.on('end', () => {
-          const pairs: [string, string][] = [];
-          for (let i = 0; i < res.rawHeaders.length; i += 2) pairs.push([res.rawHeaders[i]!, res.rawHeaders[i + 1]!]);
-          resolve(new Response(Buffer.concat(chunks), { status: res.statusCode, headers: pairs }));
-        });
-      },
-    );
+    const req = http.request({ hostname: url.hostname, port: url.port, path: url.pathname + url.search, method: request.method, headers, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const pairs: [string, string][] = [];
+        for (let i = 0; i < res.rawHeaders.length; i += 2) pairs.push([res.rawHeaders[i]!, res.rawHeaders[i + 1]!]);
+        resolve(new Response(Buffer.concat(chunks), { status: res.statusCode, headers: pairs }));
+      });
+    });
     req.on('error', reject);
     request.signal.addEventListener('abort', () => req.destroy(request.signal.reason), { once: true });
     req.end(body);

@@ -37,11 +37,15 @@ export function metOf(row: Row): Met {
   else actual = row.value;
   if (!Number.isFinite(actual)) return 'NO';
   const ok =
-    op === '≤' || op === '<=' ? actual <= limit
-    : op === '<' ? actual < limit
-    : op === '≥' || op === '>=' ? actual >= limit
-    : op === '>' ? actual > limit
-    : actual === limit;
+    op === '≤' || op === '<='
+      ? actual <= limit
+      : op === '<'
+        ? actual < limit
+        : op === '≥' || op === '>='
+          ? actual >= limit
+          : op === '>'
+            ? actual > limit
+            : actual === limit;
   return ok ? 'yes' : 'NO';
 }
 

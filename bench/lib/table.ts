@@ -28,7 +28,11 @@ function layout(sections: Sections): { body: string[][]; notes: string[] } {
 export function textTable(sections: Sections): string {
   const { body, notes } = layout(sections);
   const widths = HEAD.map((h, i) => Math.max(h.length, ...body.map((c) => c[i]!.length)));
-  const line = (c: string[]) => c.map((x, i) => (i === 2 || i === 4 ? x.padStart(widths[i]!) : x.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (c: string[]) =>
+    c
+      .map((x, i) => (i === 2 || i === 4 ? x.padStart(widths[i]!) : x.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   const table = [line(HEAD), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
   return notes.length ? `${table}\n\n${notes.map((n, i) => `[${i + 1}] ${n}`).join('\n')}` : table;
 }

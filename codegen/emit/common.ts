@@ -38,7 +38,9 @@ export interface Paths {
 
 /** Import specifier, from the generated file `from` (relative to the output), of a runtime module. */
 export function runtimeImport(paths: Paths, from: string, module: string): string {
-  const spec = relative(dirname(join(paths.outDir, from)), join(paths.runtimeDir, module)).split('\\').join('/');
+  const spec = relative(dirname(join(paths.outDir, from)), join(paths.runtimeDir, module))
+    .split('\\')
+    .join('/');
   return spec.startsWith('.') ? spec : `./${spec}`;
 }
 

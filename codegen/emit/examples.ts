@@ -21,7 +21,7 @@ export function emitExamples(catalog: Catalog): Map<string, string> {
     `${EXAMPLES_DIR}/index.ts`,
     printModule('catalog/', [
       block((w) => {
-        w.writeLine("/** Loaders of the example files (by endpoint name), by registry `module`; each is read only when asked for. */");
+        w.writeLine('/** Loaders of the example files (by endpoint name), by registry `module`; each is read only when asked for. */');
         w.write('export const exampleModules: Readonly<Record<string, () => Promise<{ default: Readonly<Record<string, unknown>> }>>> = ');
         if (!modules.length) w.write('{}');
         else {

@@ -11,7 +11,9 @@ export function emitManifest(catalog: Catalog): string {
   const hash = createHash('sha256');
   for (const s of [...catalog.sources].sort((a, b) => (a.file < b.file ? -1 : 1))) hash.update(`${s.file}\0${s.text}\0`);
   const endpoints = catalog.namespaces.reduce((n, ns) => n + ns.endpoints.length, 0);
-  const byAppType = Object.fromEntries(APP_TYPES.map((app) => [app, catalog.namespaces.reduce((n, ns) => n + ns.endpoints.filter((e) => e.appTypes.includes(app)).length, 0)]));
+  const byAppType = Object.fromEntries(
+    APP_TYPES.map((app) => [app, catalog.namespaces.reduce((n, ns) => n + ns.endpoints.filter((e) => e.appTypes.includes(app)).length, 0)]),
+  );
   const manifest = {
     generator: GENERATOR_VERSION,
     catalogHash: hash.digest('hex'),

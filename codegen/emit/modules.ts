@@ -4,7 +4,20 @@ import { StructureKind } from 'ts-morph';
 import type { CodeBlockWriter } from 'ts-morph';
 import type { Catalog, Endpoint, Errcode, Field, Namespace } from '../model.js';
 import { DEFAULT_HOST, PLACEMENTS } from '../model.js';
-import { block, fieldDocs, key, oneLine, printModule, quote, runtimeImport, writeDocs, writeObjectType, writeType, type Paths, type Statement } from './common.js';
+import {
+  block,
+  fieldDocs,
+  key,
+  oneLine,
+  printModule,
+  quote,
+  runtimeImport,
+  writeDocs,
+  writeObjectType,
+  writeType,
+  type Paths,
+  type Statement,
+} from './common.js';
 import { callerParams, lookupOf, modulePath, pascal, refsIn, type Lookup } from './shape.js';
 
 export const SHARED_TYPES_MODULE = 'types';
@@ -23,11 +36,14 @@ export function emitModule(ns: Namespace, catalog: Catalog, paths: Paths): strin
   const usesUpload =
     ns.types.some((t) => printsFile(t.field)) ||
     ns.endpoints.some(
-      (e) => callerParams(e).some((p) => !e.blockRefs[p.placement as 'query' | 'body'] && printsFile(p.field)) || (!e.resultRef && Object.values(e.result ?? {}).some(printsFile)),
+      (e) =>
+        callerParams(e).some((p) => !e.blockRefs[p.placement as 'query' | 'body'] && printsFile(p.field)) ||
+        (!e.resultRef && Object.values(e.result ?? {}).some(printsFile)),
     );
   const usesBinary = ns.endpoints.some((e) => e.response === 'binary' || e.response === 'json_or_binary');
   const runtimeTypes = [...(usesBinary ? ['BinaryResult'] : []), ...(usesUpload ? ['UploadInput'] : [])];
-  if (runtimeTypes.length) statements.push({ kind: StructureKind.ImportDeclaration, isTypeOnly: true, moduleSpecifier: endpointModule, namedImports: runtimeTypes });
+  if (runtimeTypes.length)
+    statements.push({ kind: StructureKind.ImportDeclaration, isTypeOnly: true, moduleSpecifier: endpointModule, namedImports: runtimeTypes });
 
   const shared = sharedTypesUsed(ns);
   if (shared.length) {
@@ -164,9 +180,17 @@ function writeDescriptor(w: CodeBlockWriter, e: Endpoint, lookup: Lookup): void 
   }
   const sensitive = e.params.flatMap((p) => sensitivePaths(p.field, p.name, lookup, 0));
   if (sensitive.length) line(`sensitive: ${list(sensitive)}`);
-  const required = callerParams(e).filter((p) => !p.field.optional).map((p) => p.name);
+  const required = callerParams(e)
+    .filter((p) => !p.field.optional)
+    .map((p) => p.name);
   if (required.length) line(`required: ${list(required)}`);
-  if (validated(e)) line(`schema: () => import('./${e.file.split('/').pop()!.replace(/\.yaml$/, '')}.schema.js').then((m) => m.${e.name})`);
+  if (validated(e))
+    line(
+      `schema: () => import('./${e.file
+        .split('/')
+        .pop()!
+        .replace(/\.yaml$/, '')}.schema.js').then((m) => m.${e.name})`,
+    );
 }
 
 /**

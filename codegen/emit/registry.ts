@@ -35,7 +35,11 @@ export function entryOf(e: Endpoint, ns: Namespace, lookup: Lookup): Record<stri
     params[placement] = plainFields(Object.fromEntries(e.params.filter((p) => p.placement === placement).map((p) => [p.name, p.field])), lookup);
   }
   const pagination = e.pagination
-    ? Object.fromEntries((['style', 'offset', 'count', 'cursor', 'items', 'next', 'total', 'more'] as const).filter((k) => e.pagination![k] !== undefined).map((k) => [k, e.pagination![k]]))
+    ? Object.fromEntries(
+        (['style', 'offset', 'count', 'cursor', 'items', 'next', 'total', 'more'] as const)
+          .filter((k) => e.pagination![k] !== undefined)
+          .map((k) => [k, e.pagination![k]]),
+      )
     : undefined;
   return {
     id: e.id,
@@ -74,7 +78,12 @@ export function emitRegistry(catalog: Catalog, paths: Paths): Map<string, string
   out.set(
     index,
     printModule('catalog/', [
-      { kind: StructureKind.ImportDeclaration, isTypeOnly: true, moduleSpecifier: runtimeImport(paths, index, 'registry/types.js'), namedImports: ['RegistryEntry'] },
+      {
+        kind: StructureKind.ImportDeclaration,
+        isTypeOnly: true,
+        moduleSpecifier: runtimeImport(paths, index, 'registry/types.js'),
+        namedImports: ['RegistryEntry'],
+      },
       // Written by hand: ts-morph spreads import attributes over three lines each.
       (w) => {
         for (const ns of order) w.writeLine(`import ${alias(ns)} from './${modulePath(ns)}.json' with { type: 'json' };`);

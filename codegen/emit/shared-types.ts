@@ -17,7 +17,12 @@ export function emitSharedTypes(catalog: Catalog, paths: Paths): Map<string, str
   const file = `${SHARED_TYPES_MODULE}.ts`;
   const types: Statement[] = [];
   if (catalog.shared.some((t) => printsFile(t.field))) {
-    types.push({ kind: StructureKind.ImportDeclaration, isTypeOnly: true, moduleSpecifier: runtimeImport(paths, file, 'core/endpoint.js'), namedImports: ['UploadInput'] });
+    types.push({
+      kind: StructureKind.ImportDeclaration,
+      isTypeOnly: true,
+      moduleSpecifier: runtimeImport(paths, file, 'core/endpoint.js'),
+      namedImports: ['UploadInput'],
+    });
   }
   for (const t of catalog.shared) {
     types.push(
@@ -33,7 +38,11 @@ export function emitSharedTypes(catalog: Catalog, paths: Paths): Map<string, str
 
   const lookup = lookupOf(catalog, undefined);
   const schemas: Statement[] = [{ kind: StructureKind.ImportDeclaration, moduleSpecifier: 'zod', namedImports: ['z'] }];
-  for (const name of dependencyOrder(catalog.shared.map((t) => t.name), lookup, 'shared')) {
+  for (const name of dependencyOrder(
+    catalog.shared.map((t) => t.name),
+    lookup,
+    'shared',
+  )) {
     schemas.push(
       block((w) => {
         w.write(`export const ${name} = `);

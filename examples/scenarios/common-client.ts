@@ -21,14 +21,11 @@ const dir = mkdtempSync(join(tmpdir(), 'wxkit-example-'));
 // Each server builds its own storage object; what they share is the Redis server or the directory.
 const redisUrl = process.env.WXKIT_REDIS_URL;
 const keyPrefix = `example:${process.pid}:`; // keeps this demo's keys apart; omit in production
-const makeStorage = (): Storage & { close?(): Promise<void> } =>
-  redisUrl ? redisStorage({ url: redisUrl, keyPrefix }) : fileStorage({ dir });
+const makeStorage = (): Storage & { close?(): Promise<void> } => (redisUrl ? redisStorage({ url: redisUrl, keyPrefix }) : fileStorage({ dir }));
 const storages = [makeStorage(), makeStorage()];
 console.log(`shared store: ${storages[0]!.name}`);
 
-const servers = storages.map((storage) =>
-  createClient({ appType: 'official_account', appid: app.appid, appsecret: app.secret, storage, baseUrl: sim.url }),
-);
+const servers = storages.map((storage) => createClient({ appType: 'official_account', appid: app.appid, appsecret: app.secret, storage, baseUrl: sim.url }));
 
 try {
   await Promise.all(servers.flatMap((client) => Array.from({ length: 100 }, () => Material.getMaterialCount(client))));

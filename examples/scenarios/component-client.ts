@@ -52,7 +52,10 @@ try {
 
   // A restart: a fresh object over the same store works at once, no new ticket push needed.
   const restarted = createComponent({ ...platform, storage: storages[1]!, baseUrl: sim.url });
-  console.log('authorizers after a restart:', (await restarted.listAuthorizers()).map((a) => `${a.authorizerAppid} (${a.appType})`));
+  console.log(
+    'authorizers after a restart:',
+    (await restarted.listAuthorizers()).map((a) => `${a.authorizerAppid} (${a.appType})`),
+  );
 } finally {
   http.closeAllConnections();
   http.close();

@@ -116,8 +116,7 @@ export function createMessageHandler(options: MessageHandlerOptions): MessageHan
       `dedupeTtlSeconds must be a finite number >= ${minTtl} (2 × timestampWindowSeconds + 60): a shorter memory lets a replayed push run onMessage again`,
     );
   }
-  const crypto =
-    options.encodingAESKey === undefined ? undefined : createCrypto({ token, encodingAESKey: options.encodingAESKey, receiveId: appid });
+  const crypto = options.encodingAESKey === undefined ? undefined : createCrypto({ token, encodingAESKey: options.encodingAESKey, receiveId: appid });
   const now = options.now ?? Date.now;
   const store = options.dedupe === false ? undefined : (options.dedupe ?? memorySeenStore({ now }));
   const allowPlaintext = options.allowPlaintext ?? crypto === undefined;
@@ -197,7 +196,9 @@ export function createMessageHandler(options: MessageHandlerOptions): MessageHan
         // Unmarked, the push could be handled again by a replay or retry: do not handle it now.
         // A 5xx makes WeChat push it again later, when expired keys have made room.
         report(new WxStorageError('full of unexpired keys; the push was refused with 503 and not handled', 'callback seen store'), {
-          stage: 'dedupe', request, message,
+          stage: 'dedupe',
+          request,
+          message,
         });
         return textResponse(503, 'busy; push again later');
       }

@@ -31,18 +31,37 @@ interface UserMessage<T extends string> extends Base<T, T> {
   Idx?: string;
 }
 
-export interface TextMessage extends UserMessage<'text'> { Content: string }
-export interface ImageMessage extends UserMessage<'image'> { PicUrl: string; MediaId: string }
-export interface VoiceMessage extends UserMessage<'voice'> { MediaId: string; Format: string; Recognition?: string }
-export interface VideoMessage extends UserMessage<'video'> { MediaId: string; ThumbMediaId: string }
-export interface ShortVideoMessage extends UserMessage<'shortvideo'> { MediaId: string; ThumbMediaId: string }
+export interface TextMessage extends UserMessage<'text'> {
+  Content: string;
+}
+export interface ImageMessage extends UserMessage<'image'> {
+  PicUrl: string;
+  MediaId: string;
+}
+export interface VoiceMessage extends UserMessage<'voice'> {
+  MediaId: string;
+  Format: string;
+  Recognition?: string;
+}
+export interface VideoMessage extends UserMessage<'video'> {
+  MediaId: string;
+  ThumbMediaId: string;
+}
+export interface ShortVideoMessage extends UserMessage<'shortvideo'> {
+  MediaId: string;
+  ThumbMediaId: string;
+}
 export interface LocationMessage extends UserMessage<'location'> {
   Location_X: number;
   Location_Y: number;
   Scale: number;
   Label?: string;
 }
-export interface LinkMessage extends UserMessage<'link'> { Title: string; Description: string; Url: string }
+export interface LinkMessage extends UserMessage<'link'> {
+  Title: string;
+  Description: string;
+  Url: string;
+}
 /** Mini program customer-service card. */
 export interface MiniProgramPageMessage extends UserMessage<'miniprogrampage'> {
   Title: string;
@@ -57,24 +76,57 @@ interface EventBase<E extends string> extends Base<`event.${E}`, 'event'> {
 }
 
 /** `EventKey` is `qrscene_<scene>` and `Ticket` is set when the user subscribed by scanning a parametric QR code. */
-export interface SubscribeEvent extends EventBase<'subscribe'> { EventKey?: string; Ticket?: string }
+export interface SubscribeEvent extends EventBase<'subscribe'> {
+  EventKey?: string;
+  Ticket?: string;
+}
 export type UnsubscribeEvent = EventBase<'unsubscribe'>;
-export interface ScanEvent extends EventBase<'SCAN'> { EventKey: string; Ticket?: string }
-export interface LocationEvent extends EventBase<'LOCATION'> { Latitude: number; Longitude: number; Precision: number }
-export interface ClickEvent extends EventBase<'CLICK'> { EventKey: string }
-export interface ViewEvent extends EventBase<'VIEW'> { EventKey: string; MenuId?: string }
+export interface ScanEvent extends EventBase<'SCAN'> {
+  EventKey: string;
+  Ticket?: string;
+}
+export interface LocationEvent extends EventBase<'LOCATION'> {
+  Latitude: number;
+  Longitude: number;
+  Precision: number;
+}
+export interface ClickEvent extends EventBase<'CLICK'> {
+  EventKey: string;
+}
+export interface ViewEvent extends EventBase<'VIEW'> {
+  EventKey: string;
+  MenuId?: string;
+}
 
-export interface ScanCodeInfo { ScanType: string; ScanResult: string }
-export interface ScanCodePushEvent extends EventBase<'scancode_push'> { EventKey: string; ScanCodeInfo?: ScanCodeInfo }
-export interface ScanCodeWaitMsgEvent extends EventBase<'scancode_waitmsg'> { EventKey: string; ScanCodeInfo?: ScanCodeInfo }
+export interface ScanCodeInfo {
+  ScanType: string;
+  ScanResult: string;
+}
+export interface ScanCodePushEvent extends EventBase<'scancode_push'> {
+  EventKey: string;
+  ScanCodeInfo?: ScanCodeInfo;
+}
+export interface ScanCodeWaitMsgEvent extends EventBase<'scancode_waitmsg'> {
+  EventKey: string;
+  ScanCodeInfo?: ScanCodeInfo;
+}
 
 export interface SendPicsInfo {
   Count?: number;
   PicList?: OneOrMany<{ item?: OneOrMany<{ PicMd5Sum: string }> } | string>;
 }
-export interface PicSysPhotoEvent extends EventBase<'pic_sysphoto'> { EventKey: string; SendPicsInfo?: SendPicsInfo }
-export interface PicPhotoOrAlbumEvent extends EventBase<'pic_photo_or_album'> { EventKey: string; SendPicsInfo?: SendPicsInfo }
-export interface PicWeixinEvent extends EventBase<'pic_weixin'> { EventKey: string; SendPicsInfo?: SendPicsInfo }
+export interface PicSysPhotoEvent extends EventBase<'pic_sysphoto'> {
+  EventKey: string;
+  SendPicsInfo?: SendPicsInfo;
+}
+export interface PicPhotoOrAlbumEvent extends EventBase<'pic_photo_or_album'> {
+  EventKey: string;
+  SendPicsInfo?: SendPicsInfo;
+}
+export interface PicWeixinEvent extends EventBase<'pic_weixin'> {
+  EventKey: string;
+  SendPicsInfo?: SendPicsInfo;
+}
 
 export interface SendLocationInfo {
   Location_X?: number;
@@ -83,11 +135,21 @@ export interface SendLocationInfo {
   Label?: string;
   Poiname?: string;
 }
-export interface LocationSelectEvent extends EventBase<'location_select'> { EventKey: string; SendLocationInfo?: SendLocationInfo }
+export interface LocationSelectEvent extends EventBase<'location_select'> {
+  EventKey: string;
+  SendLocationInfo?: SendLocationInfo;
+}
 
-export interface TemplateSendJobFinishEvent extends EventBase<'TEMPLATESENDJOBFINISH'> { MsgID: string; Status: string }
+export interface TemplateSendJobFinishEvent extends EventBase<'TEMPLATESENDJOBFINISH'> {
+  MsgID: string;
+  Status: string;
+}
 
-export interface ResultList<T> { Count?: number; ResultList?: OneOrMany<{ item?: OneOrMany<T> } | string>; CheckState?: number }
+export interface ResultList<T> {
+  Count?: number;
+  ResultList?: OneOrMany<{ item?: OneOrMany<T> } | string>;
+  CheckState?: number;
+}
 export interface MassSendJobFinishEvent extends EventBase<'MASSSENDJOBFINISH'> {
   MsgID: string;
   Status: string;
@@ -98,16 +160,37 @@ export interface MassSendJobFinishEvent extends EventBase<'MASSSENDJOBFINISH'> {
   CopyrightCheckResult?: ResultList<MessageObject>;
   ArticleUrlResult?: ResultList<{ ArticleIdx?: number; ArticleUrl?: string }>;
 }
-export interface PublishJobFinishEvent extends EventBase<'PUBLISHJOBFINISH'> { PublishEventInfo?: MessageObject }
+export interface PublishJobFinishEvent extends EventBase<'PUBLISHJOBFINISH'> {
+  PublishEventInfo?: MessageObject;
+}
 
-export interface KfCreateSessionEvent extends EventBase<'kf_create_session'> { KfAccount: string }
-export interface KfCloseSessionEvent extends EventBase<'kf_close_session'> { KfAccount: string }
-export interface KfSwitchSessionEvent extends EventBase<'kf_switch_session'> { FromKfAccount: string; ToKfAccount: string }
+export interface KfCreateSessionEvent extends EventBase<'kf_create_session'> {
+  KfAccount: string;
+}
+export interface KfCloseSessionEvent extends EventBase<'kf_close_session'> {
+  KfAccount: string;
+}
+export interface KfSwitchSessionEvent extends EventBase<'kf_switch_session'> {
+  FromKfAccount: string;
+  ToKfAccount: string;
+}
 
 /** XML pushes nest the list under the event-named element; JSON pushes put `List` at the top level. */
-export interface SubscribeMsgPopupItem { TemplateId: string; SubscribeStatusString: string; PopupScene?: number }
-export interface SubscribeMsgChangeItem { TemplateId: string; SubscribeStatusString: string }
-export interface SubscribeMsgSentItem { TemplateId: string; MsgID: string; ErrorCode: number; ErrorStatus: string }
+export interface SubscribeMsgPopupItem {
+  TemplateId: string;
+  SubscribeStatusString: string;
+  PopupScene?: number;
+}
+export interface SubscribeMsgChangeItem {
+  TemplateId: string;
+  SubscribeStatusString: string;
+}
+export interface SubscribeMsgSentItem {
+  TemplateId: string;
+  MsgID: string;
+  ErrorCode: number;
+  ErrorStatus: string;
+}
 export interface SubscribeMsgPopupEvent extends EventBase<'subscribe_msg_popup_event'> {
   SubscribeMsgPopupEvent?: { List: OneOrMany<SubscribeMsgPopupItem> };
   List?: OneOrMany<SubscribeMsgPopupItem>;
@@ -121,7 +204,9 @@ export interface SubscribeMsgSentEvent extends EventBase<'subscribe_msg_sent_eve
   List?: OneOrMany<SubscribeMsgSentItem>;
 }
 /** Mini program: the user opened a customer-service session. */
-export interface UserEnterTempsessionEvent extends EventBase<'user_enter_tempsession'> { SessionFrom?: string }
+export interface UserEnterTempsessionEvent extends EventBase<'user_enter_tempsession'> {
+  SessionFrom?: string;
+}
 /** Mini program: asynchronous media content-security result (`mediaCheckAsync`). */
 export interface WxaMediaCheckEvent extends EventBase<'wxa_media_check'> {
   appid?: string;
@@ -141,7 +226,9 @@ interface InfoBase<I extends string> {
   CreateTime: number;
   InfoType: I;
 }
-export interface ComponentVerifyTicketInfo extends InfoBase<'component_verify_ticket'> { ComponentVerifyTicket: string }
+export interface ComponentVerifyTicketInfo extends InfoBase<'component_verify_ticket'> {
+  ComponentVerifyTicket: string;
+}
 export interface AuthorizedInfo extends InfoBase<'authorized'> {
   AuthorizerAppid: string;
   AuthorizationCode: string;
@@ -154,7 +241,9 @@ export interface UpdateAuthorizedInfo extends InfoBase<'updateauthorized'> {
   AuthorizationCodeExpiredTime?: number;
   PreAuthCode?: string;
 }
-export interface UnauthorizedInfo extends InfoBase<'unauthorized'> { AuthorizerAppid: string }
+export interface UnauthorizedInfo extends InfoBase<'unauthorized'> {
+  AuthorizerAppid: string;
+}
 /** Fast registration of a mini program by the platform finished (fields are lower-case on the wire). */
 export interface FastRegisterInfo extends InfoBase<'notify_third_fasteregister'> {
   appid?: string;
@@ -171,17 +260,39 @@ export interface UnknownMessage {
 }
 
 export type UserMessageType =
-  | TextMessage | ImageMessage | VoiceMessage | VideoMessage | ShortVideoMessage | LocationMessage | LinkMessage
+  | TextMessage
+  | ImageMessage
+  | VoiceMessage
+  | VideoMessage
+  | ShortVideoMessage
+  | LocationMessage
+  | LinkMessage
   | MiniProgramPageMessage;
 export type EventMessage =
-  | SubscribeEvent | UnsubscribeEvent | ScanEvent | LocationEvent | ClickEvent | ViewEvent
-  | ScanCodePushEvent | ScanCodeWaitMsgEvent | PicSysPhotoEvent | PicPhotoOrAlbumEvent | PicWeixinEvent
-  | LocationSelectEvent | TemplateSendJobFinishEvent | MassSendJobFinishEvent | PublishJobFinishEvent
-  | KfCreateSessionEvent | KfCloseSessionEvent | KfSwitchSessionEvent
-  | SubscribeMsgPopupEvent | SubscribeMsgChangeEvent | SubscribeMsgSentEvent
-  | UserEnterTempsessionEvent | WxaMediaCheckEvent;
-export type ComponentInfo =
-  | ComponentVerifyTicketInfo | AuthorizedInfo | UpdateAuthorizedInfo | UnauthorizedInfo | FastRegisterInfo;
+  | SubscribeEvent
+  | UnsubscribeEvent
+  | ScanEvent
+  | LocationEvent
+  | ClickEvent
+  | ViewEvent
+  | ScanCodePushEvent
+  | ScanCodeWaitMsgEvent
+  | PicSysPhotoEvent
+  | PicPhotoOrAlbumEvent
+  | PicWeixinEvent
+  | LocationSelectEvent
+  | TemplateSendJobFinishEvent
+  | MassSendJobFinishEvent
+  | PublishJobFinishEvent
+  | KfCreateSessionEvent
+  | KfCloseSessionEvent
+  | KfSwitchSessionEvent
+  | SubscribeMsgPopupEvent
+  | SubscribeMsgChangeEvent
+  | SubscribeMsgSentEvent
+  | UserEnterTempsessionEvent
+  | WxaMediaCheckEvent;
+export type ComponentInfo = ComponentVerifyTicketInfo | AuthorizedInfo | UpdateAuthorizedInfo | UnauthorizedInfo | FastRegisterInfo;
 
 export type WxMessage = UserMessageType | EventMessage | ComponentInfo | WorkEventMessage | SuiteInfo | AibotMessage | UnknownMessage;
 export type MessageKind = WxMessage['kind'];

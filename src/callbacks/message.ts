@@ -12,13 +12,47 @@ import type { MessageObject, MessageValue, WxMessage } from './message-types.js'
 import { parseXml, type XmlValue } from '../core/xml-parse.js';
 
 const NUMERIC_FIELDS = new Set([
-  'CreateTime', 'AgentID', 'Location_X', 'Location_Y', 'Scale', 'Latitude', 'Longitude', 'Precision',
-  'ExpiredTime', 'FailTime', 'AuthorizationCodeExpiredTime', 'TotalCount', 'FilterCount', 'SentCount',
-  'ErrorCount', 'Count', 'CheckState', 'ArticleIdx', 'UserDeclareState', 'AuditState', 'OriginalArticleType',
-  'CanReprint', 'NeedReplaceContent', 'NeedShowReprintSource', 'PopupScene', 'ErrorCode', 'ArticleCount',
-  'status', 'code_type', 'isrisky', 'status_code', 'version', 'TimeStamp',
+  'CreateTime',
+  'AgentID',
+  'Location_X',
+  'Location_Y',
+  'Scale',
+  'Latitude',
+  'Longitude',
+  'Precision',
+  'ExpiredTime',
+  'FailTime',
+  'AuthorizationCodeExpiredTime',
+  'TotalCount',
+  'FilterCount',
+  'SentCount',
+  'ErrorCount',
+  'Count',
+  'CheckState',
+  'ArticleIdx',
+  'UserDeclareState',
+  'AuditState',
+  'OriginalArticleType',
+  'CanReprint',
+  'NeedReplaceContent',
+  'NeedShowReprintSource',
+  'PopupScene',
+  'ErrorCode',
+  'ArticleCount',
+  'status',
+  'code_type',
+  'isrisky',
+  'status_code',
+  'version',
+  'TimeStamp',
   // WeCom: contact changes, batch jobs, customer groups, robot callbacks.
-  'MainDepartment', 'ParentId', 'Order', 'TagId', 'ErrCode', 'MemChangeCnt', 'create_time',
+  'MainDepartment',
+  'ParentId',
+  'Order',
+  'TagId',
+  'ErrCode',
+  'MemChangeCnt',
+  'create_time',
 ]);
 const ID_FIELDS = new Set(['MsgId', 'MsgID', 'MsgDataId']);
 const DECIMAL = /^-?(?:\d{1,15}|\d+\.\d+)$/;
@@ -44,13 +78,28 @@ const USER_MESSAGES: Record<string, Spec> = {
 };
 const KEYED = { strings: ['EventKey'] };
 const CONTACT_CHANGES = ['create_user', 'update_user', 'delete_user', 'create_party', 'update_party', 'delete_party', 'update_tag'];
-const EXTERNAL_CONTACT_CHANGES = ['add_external_contact', 'edit_external_contact', 'add_half_external_contact', 'del_external_contact', 'del_follow_user', 'transfer_fail'];
+const EXTERNAL_CONTACT_CHANGES = [
+  'add_external_contact',
+  'edit_external_contact',
+  'add_half_external_contact',
+  'del_external_contact',
+  'del_follow_user',
+  'transfer_fail',
+];
 const EXTERNAL_CHAT_CHANGES = ['create', 'update', 'dismiss'];
 const EXTERNAL_TAG_CHANGES = ['create', 'update', 'delete', 'shuffle'];
 const EVENTS: Record<string, Spec> = {
-  subscribe: {}, unsubscribe: {}, SCAN: KEYED, CLICK: KEYED, VIEW: KEYED,
+  subscribe: {},
+  unsubscribe: {},
+  SCAN: KEYED,
+  CLICK: KEYED,
+  VIEW: KEYED,
   LOCATION: { numbers: ['Latitude', 'Longitude', 'Precision'] },
-  scancode_push: KEYED, scancode_waitmsg: KEYED, pic_sysphoto: KEYED, pic_photo_or_album: KEYED, pic_weixin: KEYED,
+  scancode_push: KEYED,
+  scancode_waitmsg: KEYED,
+  pic_sysphoto: KEYED,
+  pic_photo_or_album: KEYED,
+  pic_weixin: KEYED,
   location_select: KEYED,
   TEMPLATESENDJOBFINISH: { strings: ['MsgID', 'Status'] },
   MASSSENDJOBFINISH: { strings: ['MsgID', 'Status'] },
@@ -58,15 +107,22 @@ const EVENTS: Record<string, Spec> = {
   kf_create_session: { strings: ['KfAccount'] },
   kf_close_session: { strings: ['KfAccount'] },
   kf_switch_session: { strings: ['FromKfAccount', 'ToKfAccount'] },
-  subscribe_msg_popup_event: {}, subscribe_msg_change_event: {}, subscribe_msg_sent_event: {},
-  user_enter_tempsession: {}, wxa_media_check: {},
+  subscribe_msg_popup_event: {},
+  subscribe_msg_change_event: {},
+  subscribe_msg_sent_event: {},
+  user_enter_tempsession: {},
+  wxa_media_check: {},
   // WeCom (企业微信) app callbacks; ChangeType says which change, typed as a union per event.
   change_contact: { oneOf: { ChangeType: CONTACT_CHANGES } },
   change_external_contact: { oneOf: { ChangeType: EXTERNAL_CONTACT_CHANGES } },
   change_external_chat: { strings: ['ChatId'], oneOf: { ChangeType: EXTERNAL_CHAT_CHANGES } },
   change_external_tag: { oneOf: { ChangeType: EXTERNAL_TAG_CHANGES } },
-  sys_approval_change: {}, batch_job_result: {}, enter_agent: {},
-  click: KEYED, view: KEYED, view_miniprogram: KEYED,
+  sys_approval_change: {},
+  batch_job_result: {},
+  enter_agent: {},
+  click: KEYED,
+  view: KEYED,
+  view_miniprogram: KEYED,
   // 微信客服 pushes carry no FromUserName.
   kf_msg_or_event: { base: { strings: ['ToUserName'], numbers: ['CreateTime'] }, strings: ['Token', 'OpenKfId'] },
 };

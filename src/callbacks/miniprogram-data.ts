@@ -36,9 +36,7 @@ export function decryptUserDataText(input: UserDataInput): string {
  * Decrypt and parse `encryptedData`. When `appid` is given, the `watermark.appid` WeChat embeds must
  * match it, which stops data decrypted for another mini program from being replayed into this one.
  */
-export function decryptUserData<T extends object = Record<string, unknown>>(
-  input: UserDataInput & { appid?: string },
-): T {
+export function decryptUserData<T extends object = Record<string, unknown>>(input: UserDataInput & { appid?: string }): T {
   const text = decryptUserDataText(input);
   let data: unknown;
   try {
@@ -60,7 +58,9 @@ export function decryptUserData<T extends object = Record<string, unknown>>(
 
 /** `signature === sha1(rawData + session_key)`, compared in constant time. */
 export function verifyRawDataSignature(input: { rawData: string; sessionKey: string; signature: string }): boolean {
-  const expected = createHash('sha1').update(input.rawData + input.sessionKey, 'utf8').digest('hex');
+  const expected = createHash('sha1')
+    .update(input.rawData + input.sessionKey, 'utf8')
+    .digest('hex');
   return verifySignature(expected, input.signature);
 }
 

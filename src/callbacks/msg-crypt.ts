@@ -39,7 +39,9 @@ export interface WxCrypto {
 
 /** sha1 hex over the lexicographically sorted parts. All parts WeChat signs are ASCII, so UTF-16 order is byte order. */
 export function sha1Signature(parts: readonly string[]): string {
-  return createHash('sha1').update([...parts].sort().join('')).digest('hex');
+  return createHash('sha1')
+    .update([...parts].sort().join(''))
+    .digest('hex');
 }
 
 /** Compare two signatures without leaking, through timing, how many leading characters match. */

@@ -31,4 +31,3 @@ export function toExpressMiddleware(
     serve(handler, req, res, max, preread).catch(next);
   };
 }
-

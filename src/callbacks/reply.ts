@@ -57,11 +57,7 @@ export function replyVoice(to: ReplyTarget, mediaId: string, options?: ReplyOpti
   return reply(to, 'voice', { Voice: { MediaId: mediaId } }, options);
 }
 
-export function replyVideo(
-  to: ReplyTarget,
-  video: { MediaId: string; Title?: string; Description?: string },
-  options?: ReplyOptions,
-): WxReply {
+export function replyVideo(to: ReplyTarget, video: { MediaId: string; Title?: string; Description?: string }, options?: ReplyOptions): WxReply {
   return reply(to, 'video', { Video: { MediaId: video.MediaId, Title: video.Title, Description: video.Description } }, options);
 }
 
@@ -82,19 +78,18 @@ export function replyNews(to: ReplyTarget, articles: readonly Article[], options
 }
 
 /** Hand the conversation to customer service, optionally to one agent (`kf2001@account`). */
-export function replyTransferCustomerService(
-  to: ReplyTarget,
-  kf: { KfAccount?: string } = {},
-  options?: ReplyOptions,
-): WxReply {
+export function replyTransferCustomerService(to: ReplyTarget, kf: { KfAccount?: string } = {}, options?: ReplyOptions): WxReply {
   const body = kf.KfAccount === undefined ? {} : { TransInfo: { KfAccount: kf.KfAccount } };
   return reply(to, 'transfer_customer_service', body, options);
 }
 
 export function isReply(value: unknown): value is WxReply {
   return (
-    typeof value === 'object' && value !== null && (value as WxReply).kind === 'reply' &&
-    typeof (value as WxReply).fields === 'object' && (value as WxReply).fields !== null
+    typeof value === 'object' &&
+    value !== null &&
+    (value as WxReply).kind === 'reply' &&
+    typeof (value as WxReply).fields === 'object' &&
+    (value as WxReply).fields !== null
   );
 }
 

@@ -13,11 +13,7 @@ export interface QueryCheck {
 const TIMESTAMP = /^\d{1,12}$/;
 
 /** timestamp + nonce present and well formed (400), timestamp inside the window (403). */
-export function checkFreshness(
-  query: URLSearchParams,
-  nowMs: number,
-  windowSeconds: number,
-): QueryCheck | Response {
+export function checkFreshness(query: URLSearchParams, nowMs: number, windowSeconds: number): QueryCheck | Response {
   const timestamp = query.get('timestamp');
   const nonce = query.get('nonce');
   if (!timestamp || !nonce) return textResponse(400, 'missing timestamp or nonce');

@@ -86,9 +86,12 @@ async function mock(args: string[], io: CliIo): Promise<number> {
   for (const app of DEMO_APPS) io.out(`  ${app.appType.padEnd(16)} appid ${app.appid}  appsecret ${app.secret}`);
   // WeCom: the same server plays qyapi.weixin.qq.com (pass it as createWorkClient's / createSuite's baseUrl).
   io.out('demo WeCom (企业微信) apps and suites (qyapi, same URL):');
-  for (const app of sim.work.apps) io.out(`  ${'work app'.padEnd(16)} corpid ${app.corpid}  ${app.agentid !== undefined ? `agentid ${app.agentid}  ` : ''}corpsecret ${app.secret}`);
+  for (const app of sim.work.apps)
+    io.out(`  ${'work app'.padEnd(16)} corpid ${app.corpid}  ${app.agentid !== undefined ? `agentid ${app.agentid}  ` : ''}corpsecret ${app.secret}`);
   for (const suite of sim.work.suites) io.out(`  ${'work suite'.padEnd(16)} suiteId ${suite.suiteId}  suiteSecret ${suite.suiteSecret}`);
-  io.out('control routes: /__simulator/counters, /__simulator/faults, /__simulator/invalidate, /__simulator/reset, /__simulator/work/<push_suite_ticket|install|cancel_auth|invalidate|expire|counters>');
+  io.out(
+    'control routes: /__simulator/counters, /__simulator/faults, /__simulator/invalidate, /__simulator/reset, /__simulator/work/<push_suite_ticket|install|cancel_auth|invalidate|expire|counters>',
+  );
   await untilSignal();
   await sim.close();
   return 0;

@@ -20,8 +20,7 @@ export function componentOAuth(componentAppid: string, client: Client<'component
       checkAppid(componentAppid, authorizerAppid);
       return oauthAuthorizeUrl({ appid: authorizerAppid, redirectUri: o?.redirectUri, scope: o?.scope, state: o?.state, componentAppid });
     },
-    oauthExchange: (authorizerAppid, code, o) =>
-      Platform.getOAuthAccessToken(client, { ...oauthParams(authorizerAppid), code }, o),
+    oauthExchange: (authorizerAppid, code, o) => Platform.getOAuthAccessToken(client, { ...oauthParams(authorizerAppid), code }, o),
     oauthRefresh: (authorizerAppid, refreshToken, o) =>
       Platform.refreshOAuthAccessToken(client, { ...oauthParams(authorizerAppid), refresh_token: refreshToken }, o),
     jsapiConfig: (authorizerAppid, o) => jsapiConfig(authorizers.authorizer(authorizerAppid, { appType: 'official_account' }), o),

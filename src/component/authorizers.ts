@@ -88,8 +88,7 @@ export function createAuthorizers(ctx: ComponentContext, client: Client<'compone
           storage,
           refreshMarginMs: margin,
           now,
-          onRefresh: (t) =>
-            void emitter.emit('authorizer_ticket', { componentAppid, authorizerAppid: appid, type, ticket: t.value, expiresIn: t.expiresIn }),
+          onRefresh: (t) => void emitter.emit('authorizer_ticket', { componentAppid, authorizerAppid: appid, type, ticket: t.value, expiresIn: t.expiresIn }),
         }),
     ),
   );

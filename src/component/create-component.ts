@@ -112,7 +112,14 @@ export function createComponent(options: ComponentOptions): WxComponent {
     createPreAuthCode: authorization.createPreAuthCode,
     async authUrl(o) {
       const { preAuthCode } = await component.createPreAuthCode();
-      const args = { componentAppid, preAuthCode, redirectUri: o?.redirectUri, authType: o?.authType, bizAppid: o?.bizAppid, categoryIdList: o?.categoryIdList };
+      const args = {
+        componentAppid,
+        preAuthCode,
+        redirectUri: o?.redirectUri,
+        authType: o?.authType,
+        bizAppid: o?.bizAppid,
+        categoryIdList: o?.categoryIdList,
+      };
       return o?.style === 'mobile' ? bindComponentUrl(args) : componentLoginPageUrl(args);
     },
     handleAuthCode: (code) => authorization.exchange(code, 'redirect'),

@@ -25,7 +25,9 @@ export function componentHubProviders(component: WxComponent): ComponentHubProvi
   if (!internals) throw new WxConfigError('componentHubProviders: expected a component made by createComponent()');
   const managed = (provider: unknown, what: string): TokenManager => {
     if (!(provider instanceof TokenManager)) {
-      throw new WxConfigError(`componentHubProviders: component ${component.componentAppid} reads its ${what} from a hub; only a component that refreshes by itself can serve a hub`);
+      throw new WxConfigError(
+        `componentHubProviders: component ${component.componentAppid} reads its ${what} from a hub; only a component that refreshes by itself can serve a hub`,
+      );
     }
     return provider;
   };
@@ -38,9 +40,7 @@ export function componentHubProviders(component: WxComponent): ComponentHubProvi
         appid: component.componentAppid,
         authorizerAppid,
         accessToken,
-        ...(type === 'mini_program'
-          ? {}
-          : { ticket: (t: TicketType) => managed(internals.authorizerTicket(authorizerAppid, t), 'tickets') }),
+        ...(type === 'mini_program' ? {} : { ticket: (t: TicketType) => managed(internals.authorizerTicket(authorizerAppid, t), 'tickets') }),
       };
     },
   };
@@ -90,9 +90,12 @@ export async function attachComponentToHub(component: WxComponent, hub: HubRegis
     // Found out by a refused refresh: stop serving (and refreshing) it at once, not at the next sync.
     component.on('authorizer_revoked', (e) => remove(e.authorizerAppid)),
   ];
-  const timer = setInterval(() => {
-    sync().catch((error) => internals.emitter.report('authorization', error));
-  }, Math.max(1_000, options.syncIntervalMs ?? 60_000));
+  const timer = setInterval(
+    () => {
+      sync().catch((error) => internals.emitter.report('authorization', error));
+    },
+    Math.max(1_000, options.syncIntervalMs ?? 60_000),
+  );
   timer.unref?.();
   return {
     sync,

@@ -26,4 +26,3 @@ export interface ComponentInternals {
 }
 
 export type ComponentWithInternals = WxComponent & { readonly [kInternals]: ComponentInternals };
-

@@ -39,8 +39,10 @@ function authQuery(o: ComponentAuthUrlOptions, mobile: boolean): string {
     throw new WxConfigError(`component auth URL: redirectUri must be an absolute http(s) URL, got ${JSON.stringify(o.redirectUri)}`);
   }
   const authType = o.authType ?? 3;
-  if (authType !== 1 && authType !== 2 && authType !== 3) throw new WxConfigError(`component auth URL: authType must be 1, 2 or 3, got ${JSON.stringify(authType)}`);
-  if (o.bizAppid !== undefined && !APPID.test(o.bizAppid)) throw new WxConfigError(`component auth URL: bizAppid must be letters and digits, got ${JSON.stringify(o.bizAppid)}`);
+  if (authType !== 1 && authType !== 2 && authType !== 3)
+    throw new WxConfigError(`component auth URL: authType must be 1, 2 or 3, got ${JSON.stringify(authType)}`);
+  if (o.bizAppid !== undefined && !APPID.test(o.bizAppid))
+    throw new WxConfigError(`component auth URL: bizAppid must be letters and digits, got ${JSON.stringify(o.bizAppid)}`);
   const parts = [
     ...(mobile ? ['action=bindcomponent', 'no_scan=1'] : []),
     `component_appid=${o.componentAppid}`,

@@ -69,12 +69,18 @@ async function onInfo(component: ComponentWithInternals, message: WxMessage): Pr
   if (typeof m['InfoType'] !== 'string') return; // not a platform event: nothing to do here
   if (m['AppId'] !== component.componentAppid) {
     // Authentic (our key, our receiveId) yet naming another platform: refuse to act on it.
-    throw new WxConfigError(`component ${component.componentAppid} received a ${String(m['InfoType'])} push for component ${JSON.stringify(m['AppId'])}; nothing was stored`);
+    throw new WxConfigError(
+      `component ${component.componentAppid} received a ${String(m['InfoType'])} push for component ${JSON.stringify(m['AppId'])}; nothing was stored`,
+    );
   }
   switch (message.kind) {
     case 'info.component_verify_ticket':
       await store.saveTicket(message.ComponentVerifyTicket, message.CreateTime);
-      await emitter.emit('component_verify_ticket', { componentAppid: component.componentAppid, ticket: message.ComponentVerifyTicket, createTime: message.CreateTime });
+      await emitter.emit('component_verify_ticket', {
+        componentAppid: component.componentAppid,
+        ticket: message.ComponentVerifyTicket,
+        createTime: message.CreateTime,
+      });
       return;
     case 'info.authorized':
     case 'info.updateauthorized':
@@ -320,4 +326,3 @@ function escapeHtml(text: string): string {
   const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
   return text.replace(/[&<>"']/g, (c) => entities[c]!);
 }
-

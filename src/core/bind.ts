@@ -15,7 +15,9 @@ type Bound<F> = F extends (client: any, ...rest: infer Rest) => infer R ? (...re
  */
 export type BoundNamespaces<NS, A extends AppType = AppType> = {
   readonly [N in keyof NS]: {
-    readonly [M in keyof NS[N] as NS[N][M] extends { readonly endpoint: EndpointDescriptor } & ((client: Client<A>, ...rest: never[]) => unknown) ? M : never]: Bound<NS[N][M]>;
+    readonly [M in keyof NS[N] as NS[N][M] extends { readonly endpoint: EndpointDescriptor } & ((client: Client<A>, ...rest: never[]) => unknown)
+      ? M
+      : never]: Bound<NS[N][M]>;
   };
 };
 

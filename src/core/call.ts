@@ -21,17 +21,17 @@ export function callEndpoint<R>(
   return new WxPromise<R>(execute<R>(rt, d, params ?? {}, options ?? {}));
 }
 
-export async function execute<R>(
-  rt: Runtime,
-  d: EndpointDescriptor,
-  params: Record<string, unknown>,
-  options: CallOptions,
-): Promise<WithResponse<R>> {
+export async function execute<R>(rt: Runtime, d: EndpointDescriptor, params: Record<string, unknown>, options: CallOptions): Promise<WithResponse<R>> {
   if (!d.appTypes.some((t) => rt.serves.includes(t))) {
     throw new WxConfigError(`${d.id} is for ${d.appTypes.join(' / ')} apps; this client is ${rt.appType}`, { endpoint: d.id });
   }
   const missing = (d.required ?? []).filter((k) => params[k] === undefined || params[k] === null);
-  if (missing.length) throw new WxValidationError('request', missing.map((k) => `${k}: required`), d.id);
+  if (missing.length)
+    throw new WxValidationError(
+      'request',
+      missing.map((k) => `${k}: required`),
+      d.id,
+    );
 
   const protocol = rt.protocol(d.protocol);
   if (d.deprecated) warnDeprecated(rt, d);
@@ -47,7 +47,14 @@ export async function execute<R>(
   }
 }
 
-async function attempts<R>(rt: Runtime, d: EndpointDescriptor, protocol: Protocol, wire: WireRequest, options: CallOptions, bound: Deadline): Promise<WithResponse<R>> {
+async function attempts<R>(
+  rt: Runtime,
+  d: EndpointDescriptor,
+  protocol: Protocol,
+  wire: WireRequest,
+  options: CallOptions,
+  bound: Deadline,
+): Promise<WithResponse<R>> {
   let replayed = false;
   const primary = wire.url.host;
   const { hooks, logger } = rt;
@@ -93,7 +100,8 @@ async function attempts<R>(rt: Runtime, d: EndpointDescriptor, protocol: Protoco
       }
       if (info) {
         const durationMs = Math.round(performance.now() - started);
-        if (hooks?.onError) safely(logger, 'onError', () => hooks.onError!({ ...info, error, durationMs, next, ...(next === 'retry' ? { retryInMs: delay } : {}) }));
+        if (hooks?.onError)
+          safely(logger, 'onError', () => hooks.onError!({ ...info, error, durationMs, next, ...(next === 'retry' ? { retryInMs: delay } : {}) }));
         const then = next === 'replay' ? '; replaying with a fresh token' : next === 'retry' ? `; retrying in ${delay} ms` : '';
         logger.debug?.(`[wxkit] ${d.id} ${info.method} ${info.url} attempt ${attempt} → ${describeOutcome(error)} (${durationMs} ms)${then}`);
       }

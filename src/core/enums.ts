@@ -64,7 +64,18 @@ export type ResponseKind = (typeof RESPONSE_KINDS)[number];
 export const PAGINATION_STYLES = ['offset', 'next_openid', 'cursor'] as const;
 export type PaginationStyle = (typeof PAGINATION_STYLES)[number];
 
-export const ERRCODE_CATEGORIES = ['ok', 'token', 'credential', 'rate_limit', 'system_busy', 'parameter', 'permission', 'not_found', 'content', 'other'] as const;
+export const ERRCODE_CATEGORIES = [
+  'ok',
+  'token',
+  'credential',
+  'rate_limit',
+  'system_busy',
+  'parameter',
+  'permission',
+  'not_found',
+  'content',
+  'other',
+] as const;
 export type ErrcodeCategory = (typeof ERRCODE_CATEGORIES)[number];
 
 /** Built-in field types of the catalog. `file` is an upload; `map` has string keys. */

@@ -3,17 +3,7 @@
 // Messages never contain an appsecret, access_token or encodingAESKey: URLs are redacted before
 // they are stored, and no constructor accepts a raw request.
 
-export type ErrcodeCategory =
-  | 'ok'
-  | 'token'
-  | 'credential'
-  | 'rate_limit'
-  | 'system_busy'
-  | 'parameter'
-  | 'permission'
-  | 'not_found'
-  | 'content'
-  | 'other';
+export type ErrcodeCategory = 'ok' | 'token' | 'credential' | 'rate_limit' | 'system_busy' | 'parameter' | 'permission' | 'not_found' | 'content' | 'other';
 
 export interface ErrcodeInfo {
   zh?: string;
@@ -83,7 +73,10 @@ export class WxPayError extends WxError {
   readonly code: string;
   readonly detail: unknown;
   constructor(args: { version: 'v2' | 'v3'; status: number; code: string; message: string; detail?: unknown; endpoint?: string }) {
-    super(`${args.endpoint ? `${args.endpoint}: ` : ''}WeChat Pay ${args.version} ${args.status !== 200 ? `HTTP ${args.status} ` : ''}${args.code}: ${redact(args.message)}`, { endpoint: args.endpoint });
+    super(
+      `${args.endpoint ? `${args.endpoint}: ` : ''}WeChat Pay ${args.version} ${args.status !== 200 ? `HTTP ${args.status} ` : ''}${args.code}: ${redact(args.message)}`,
+      { endpoint: args.endpoint },
+    );
     this.version = args.version;
     this.status = args.status;
     this.code = args.code;
@@ -123,7 +116,8 @@ export class WxTimeoutError extends WxError {
   readonly timeoutMs: number;
   readonly kind: 'attempt' | 'deadline';
   constructor(url: string, timeoutMs: number, endpoint?: string, kind: 'attempt' | 'deadline' = 'attempt') {
-    const what = kind === 'deadline' ? `did not complete within its deadline of ${timeoutMs} ms (calling ${url})` : `no response from ${url} within ${timeoutMs} ms`;
+    const what =
+      kind === 'deadline' ? `did not complete within its deadline of ${timeoutMs} ms (calling ${url})` : `no response from ${url} within ${timeoutMs} ms`;
     super(`${endpoint ? `${endpoint}: ` : ''}${what}`, { endpoint });
     this.url = url;
     this.timeoutMs = timeoutMs;
@@ -135,7 +129,10 @@ export class WxTimeoutError extends WxError {
 export class WxAbortError extends WxError {
   override name = 'WxAbortError';
   constructor(endpoint: string | undefined, reason: unknown) {
-    super(`${endpoint ? `${endpoint}: ` : ''}aborted by the caller${reason instanceof Error && reason.message ? `: ${redact(reason.message)}` : ''}`, { endpoint, cause: reason });
+    super(`${endpoint ? `${endpoint}: ` : ''}aborted by the caller${reason instanceof Error && reason.message ? `: ${redact(reason.message)}` : ''}`, {
+      endpoint,
+      cause: reason,
+    });
   }
 }
 
@@ -281,7 +278,8 @@ function socketFailure(e: unknown, depth: number): string | undefined {
   if (!(e instanceof Error) || depth > 5) return undefined;
   const f = e as Error & { code?: unknown; address?: unknown; port?: unknown };
   if (typeof f.code === 'string' && /^E[A-Z_]+$|^UND_ERR/.test(f.code)) {
-    const where = typeof f.address === 'string' ? ` ${f.address.includes(':') ? `[${f.address}]` : f.address}${typeof f.port === 'number' ? `:${f.port}` : ''}` : '';
+    const where =
+      typeof f.address === 'string' ? ` ${f.address.includes(':') ? `[${f.address}]` : f.address}${typeof f.port === 'number' ? `:${f.port}` : ''}` : '';
     if (where) return `${f.code}${where}`;
     // An AggregateError carries the code and each attempt carries the address.
     const inner = e instanceof AggregateError ? e.errors.map((x) => socketFailure(x, depth + 1)).find(Boolean) : undefined;

@@ -9,7 +9,9 @@ export type AuthKind = AuthScheme;
 
 /** Anything with a zod-like `safeParse`; the runtime never imports zod itself. */
 export interface SchemaLike {
-  safeParse(value: unknown): { success: true; data: unknown } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
+  safeParse(
+    value: unknown,
+  ): { success: true; data: unknown } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
 }
 
 /** What a generated endpoint declares about itself. Behaviour lives in src/core/call.ts. */

@@ -38,10 +38,8 @@ function fail(what: string, at: number): never {
 }
 
 const isSpace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
-const isNameStart = (c: number): boolean =>
-  (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || c === 0x3a;
-const isNameChar = (c: number): boolean =>
-  isNameStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e;
+const isNameStart = (c: number): boolean => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || c === 0x3a;
+const isNameChar = (c: number): boolean => isNameStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e;
 
 export function parseXml(text: string, options: ParseXmlOptions = {}): XmlDocument {
   return new Reader(text, options.maxDepth ?? 32, options.maxElements ?? 10_000).document();
@@ -226,8 +224,10 @@ class Reader {
     }
     const closeName = after + 2;
     if (
-      text.charCodeAt(after) !== LT || text.charCodeAt(after + 1) !== SLASH ||
-      !text.startsWith(name, closeName) || text.charCodeAt(closeName + name.length) !== GT
+      text.charCodeAt(after) !== LT ||
+      text.charCodeAt(after + 1) !== SLASH ||
+      !text.startsWith(name, closeName) ||
+      text.charCodeAt(closeName + name.length) !== GT
     ) {
       return undefined;
     }
@@ -275,8 +275,12 @@ function decodeReference(ref: string, at: number): string {
   if (!match) fail('unknown entity reference', at);
   const code = match[1] !== undefined ? parseInt(match[1], 16) : parseInt(match[2]!, 10);
   const legal =
-    code === 0x9 || code === 0xa || code === 0xd ||
-    (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+    code === 0x9 ||
+    code === 0xa ||
+    code === 0xd ||
+    (code >= 0x20 && code <= 0xd7ff) ||
+    (code >= 0xe000 && code <= 0xfffd) ||
+    (code >= 0x10000 && code <= 0x10ffff);
   if (!legal) fail('character reference to a character XML does not allow', at);
   return String.fromCodePoint(code);
 }

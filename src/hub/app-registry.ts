@@ -21,8 +21,7 @@ export function createHubRegistry(refresher: Refresher): HubRegistry {
   const apps = new Map<string, HubAppRegistration>();
   const components = new Map<string, HubComponentRegistration>();
   const appKey = (appid: string, authorizerAppid?: string) => (authorizerAppid ? `${appid}/${authorizerAppid}` : appid);
-  const describeApp = (appid: string, authorizerAppid?: string) =>
-    authorizerAppid ? `authorizer ${authorizerAppid} of component ${appid}` : `app ${appid}`;
+  const describeApp = (appid: string, authorizerAppid?: string) => (authorizerAppid ? `authorizer ${authorizerAppid} of component ${appid}` : `app ${appid}`);
 
   const registrar: HubRegistrar = {
     registerApp(app) {

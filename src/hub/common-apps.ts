@@ -52,8 +52,6 @@ export function commonAppRegistration(app: HubCommonApp, ctx: CommonAppContext):
   return {
     appid: app.appid,
     accessToken: managed(rt.tokenProvider('access_token')),
-    ...(app.appType === 'official_account'
-      ? { ticket: (type: TicketType) => managed(rt.ticketProvider(type)), tickets: app.tickets }
-      : {}),
+    ...(app.appType === 'official_account' ? { ticket: (type: TicketType) => managed(rt.ticketProvider(type)), tickets: app.tickets } : {}),
   };
 }

@@ -42,7 +42,10 @@ const StorageSchema = z.discriminatedUnion('type', [
   z
     .strictObject({
       type: z.literal('redis'),
-      url: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+      url: z
+        .string()
+        .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+        .optional(),
       urlEnv: envName.optional(),
       keyPrefix: z.string().optional(),
     })
@@ -108,10 +111,7 @@ export async function loadHubConfig(path: string, env: Record<string, string | u
   return parseHubConfig(data, { env, baseDir: dirname(resolve(path)), source: path });
 }
 
-export function parseHubConfig(
-  data: unknown,
-  options: { env?: Record<string, string | undefined>; baseDir?: string; source?: string } = {},
-): HubConfig {
+export function parseHubConfig(data: unknown, options: { env?: Record<string, string | undefined>; baseDir?: string; source?: string } = {}): HubConfig {
   const env = options.env ?? process.env;
   const where = options.source ? `hub config ${options.source}` : 'hub config';
   const parsed = HubConfigSchema.safeParse(data ?? {});

@@ -171,7 +171,12 @@ export function hubStorage(options: HubStorageOptions): HubStorage {
     }
   }
 
-  function provider(key: string, load: () => HubRequest, refresh: ((stale: string) => HubRequest) | undefined, field: 'access_token' | 'ticket'): TokenProvider {
+  function provider(
+    key: string,
+    load: () => HubRequest,
+    refresh: ((stale: string) => HubRequest) | undefined,
+    field: 'access_token' | 'ticket',
+  ): TokenProvider {
     let p = providers.get(key);
     if (p) return p;
     let cached: Cached | undefined;
@@ -229,7 +234,8 @@ export function hubStorage(options: HubStorageOptions): HubStorage {
     },
     workTicket(corpid, type, app) {
       const ids = workIds(corpid, app);
-      if (type !== 'jsapi' && type !== 'agent_config') throw new WxConfigError(`hubStorage: WeCom ticket type must be 'jsapi' or 'agent_config', got ${JSON.stringify(type)}`);
+      if (type !== 'jsapi' && type !== 'agent_config')
+        throw new WxConfigError(`hubStorage: WeCom ticket type must be 'jsapi' or 'agent_config', got ${JSON.stringify(type)}`);
       return provider(
         `work ticket ${type} ${JSON.stringify(ids)}`,
         () => ({ method: 'GET', path: '/client/work/ticket', params: { ...ids, type } }),

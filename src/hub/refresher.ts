@@ -55,8 +55,7 @@ export function createRefresher(options: RefresherOptions = {}): Refresher {
     entry.timer.unref?.();
   };
 
-  const tick = (id: string, entry: Entry): Promise<void> =>
-    (entry.ticking ??= check(id, entry).finally(() => (entry.ticking = undefined)));
+  const tick = (id: string, entry: Entry): Promise<void> => (entry.ticking ??= check(id, entry).finally(() => (entry.ticking = undefined)));
 
   async function check(id: string, entry: Entry): Promise<void> {
     let delay: number;
@@ -73,7 +72,10 @@ export function createRefresher(options: RefresherOptions = {}): Refresher {
         // Inside the margin: the provider has started its refresh. Look again shortly, then at the
         // retry interval if the refresh keeps failing.
         entry.pending++;
-        if (entry.pending > 2) logger.warn(`[wxkit hub] ${id} is still not renewed ${Math.round((expiresAt - now()) / 1000)} s before expiry; retrying in ${Math.round(retryMs / 1000)} s`);
+        if (entry.pending > 2)
+          logger.warn(
+            `[wxkit hub] ${id} is still not renewed ${Math.round((expiresAt - now()) / 1000)} s before expiry; retrying in ${Math.round(retryMs / 1000)} s`,
+          );
         delay = entry.pending === 1 ? Math.min(retryMs, 1000) : retryMs;
       }
     } catch (error) {

@@ -10,7 +10,6 @@ import { memoryStorage } from '../storage/memory.js';
 import type { Storage } from '../storage/types.js';
 import { TokenManager, type FetchedToken } from '../auth/token-manager.js';
 
-
 export interface ClientOptions<A extends OfficialAppType> extends RuntimeSettingsOptions {
   appType: A;
   appid: string;
@@ -77,7 +76,8 @@ export function createClient<A extends OfficialAppType>(options: ClientOptions<A
     secret: () => secret,
     tickets: cachedBy(
       (type: TicketType) =>
-        options.ticket?.(type) ?? ticketManager(() => rt, type, { key: `wxkit:${options.appid}:ticket:${type}`, storage, refreshMarginMs: options.refreshMarginMs }),
+        options.ticket?.(type) ??
+        ticketManager(() => rt, type, { key: `wxkit:${options.appid}:ticket:${type}`, storage, refreshMarginMs: options.refreshMarginMs }),
     ),
   });
   return clientFor(rt, options.appType);

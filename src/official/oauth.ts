@@ -31,7 +31,8 @@ export function oauthAuthorizeUrl(options: OAuthAuthorizeUrlOptions): string {
   if (typeof redirectUri !== 'string' || !/^https?:\/\//i.test(redirectUri)) {
     throw new WxConfigError(`oauthAuthorizeUrl: redirectUri must be an absolute http(s) URL, got ${JSON.stringify(redirectUri)}`);
   }
-  if (scope !== 'snsapi_base' && scope !== 'snsapi_userinfo') throw new WxConfigError(`oauthAuthorizeUrl: scope must be snsapi_base or snsapi_userinfo, got ${JSON.stringify(scope)}`);
+  if (scope !== 'snsapi_base' && scope !== 'snsapi_userinfo')
+    throw new WxConfigError(`oauthAuthorizeUrl: scope must be snsapi_base or snsapi_userinfo, got ${JSON.stringify(scope)}`);
   if (!/^[A-Za-z0-9]{0,128}$/.test(state)) throw new WxConfigError('oauthAuthorizeUrl: state must be at most 128 letters and digits');
   if (componentAppid !== undefined && !APPID.test(componentAppid)) {
     throw new WxConfigError(`oauthAuthorizeUrl: componentAppid must be letters and digits, got ${JSON.stringify(componentAppid)}`);

@@ -46,7 +46,9 @@ export function verifyV3(
 ): boolean {
   if (typeof input.signature !== 'string' || !input.signature || input.signature.startsWith('WECHATPAY/SIGNTEST/')) return false;
   try {
-    return createVerify('RSA-SHA256').update(`${input.timestamp}\n${input.nonce}\n${input.body}\n`, 'utf8').verify(publicKeyOrCertificatePem, input.signature, 'base64');
+    return createVerify('RSA-SHA256')
+      .update(`${input.timestamp}\n${input.nonce}\n${input.body}\n`, 'utf8')
+      .verify(publicKeyOrCertificatePem, input.signature, 'base64');
   } catch {
     return false;
   }
@@ -96,5 +98,7 @@ export function decryptV2RefundInfo(reqInfo: string, key: string): string {
 
 /** RSA-OAEP (SHA-1, MGF1) encryption of a sensitive field under WeChat Pay's public key or certificate, base64. */
 export function encryptSensitive(value: string, publicKeyOrCertificatePem: string | KeyObject): string {
-  return publicEncrypt({ key: publicKeyOrCertificatePem, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, Buffer.from(value, 'utf8')).toString('base64');
+  return publicEncrypt({ key: publicKeyOrCertificatePem, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, Buffer.from(value, 'utf8')).toString(
+    'base64',
+  );
 }

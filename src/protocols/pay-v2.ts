@@ -17,7 +17,13 @@ export function payV2Protocol(options: { key: string; signType?: V2SignType }): 
       const looksXml = /^\s*<xml[\s>]/.test(text);
       if (!looksXml) {
         if (response.ok && d.response === 'text') return text;
-        throw new WxPayError({ version: 'v2', status: response.status, code: `HTTP_${response.status}`, message: text.slice(0, 200) || 'not an XML answer', endpoint: d.id });
+        throw new WxPayError({
+          version: 'v2',
+          status: response.status,
+          code: `HTTP_${response.status}`,
+          message: text.slice(0, 200) || 'not an XML answer',
+          endpoint: d.id,
+        });
       }
       const fields = xmlFields(text, d) as Record<string, string>;
       if (fields.return_code !== 'SUCCESS') {
@@ -28,7 +34,14 @@ export function payV2Protocol(options: { key: string; signType?: V2SignType }): 
         if (signV2(fields, options.key, signType) !== fields.sign) throw new WxCryptoError('signature', `${d.id}: WeChat Pay v2 answer sign does not verify`);
       }
       if (fields.result_code !== undefined && fields.result_code !== 'SUCCESS') {
-        throw new WxPayError({ version: 'v2', status: response.status, code: fields.err_code || 'FAIL', message: fields.err_code_des ?? '', detail: fields, endpoint: d.id });
+        throw new WxPayError({
+          version: 'v2',
+          status: response.status,
+          code: fields.err_code || 'FAIL',
+          message: fields.err_code_des ?? '',
+          detail: fields,
+          endpoint: d.id,
+        });
       }
       return fields;
     },

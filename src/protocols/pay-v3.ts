@@ -42,26 +42,40 @@ export function payV3Protocol(options: PayV3ProtocolOptions): Protocol {
       if (d.response === 'text') return text;
       if (!text) return {};
       const parsed = tryJson(text);
-      if (parsed === undefined) throw new WxPayError({ version: 'v3', status: response.status, code: 'INVALID_RESPONSE', message: 'expected JSON', endpoint: d.id });
+      if (parsed === undefined)
+        throw new WxPayError({ version: 'v3', status: response.status, code: 'INVALID_RESPONSE', message: 'expected JSON', endpoint: d.id });
       return parsed;
     },
   };
 }
 
 /** Shared by answers and notifications: the signature headers, checked before anything is parsed. */
-export async function verifyAnswer(headers: Headers, body: string, endpoint: string | undefined, keyFor: PayKeyResolver, skewSeconds: number, nowMs: number): Promise<void> {
+export async function verifyAnswer(
+  headers: Headers,
+  body: string,
+  endpoint: string | undefined,
+  keyFor: PayKeyResolver,
+  skewSeconds: number,
+  nowMs: number,
+): Promise<void> {
   const timestamp = headers.get('wechatpay-timestamp') ?? '';
   const nonce = headers.get('wechatpay-nonce') ?? '';
   const signature = headers.get('wechatpay-signature') ?? '';
   const serial = headers.get('wechatpay-serial') ?? '';
   const label = endpoint ? `${endpoint}: ` : '';
-  if (!timestamp || !nonce || !signature || !serial) throw new WxCryptoError('signature', `${label}WeChat Pay answer is not signed (Wechatpay-* headers missing)`);
-  if (signature.startsWith('WECHATPAY/SIGNTEST/')) throw new WxCryptoError('signature', `${label}WeChat Pay signature probe (WECHATPAY/SIGNTEST): not a real answer`);
+  if (!timestamp || !nonce || !signature || !serial)
+    throw new WxCryptoError('signature', `${label}WeChat Pay answer is not signed (Wechatpay-* headers missing)`);
+  if (signature.startsWith('WECHATPAY/SIGNTEST/'))
+    throw new WxCryptoError('signature', `${label}WeChat Pay signature probe (WECHATPAY/SIGNTEST): not a real answer`);
   const t = Number(timestamp);
   if (!Number.isInteger(t) || Math.abs(nowMs / 1000 - t) > skewSeconds) {
-    throw new WxCryptoError('timestamp', `${label}WeChat Pay answer timestamp ${JSON.stringify(timestamp.slice(0, 20))} is more than ${skewSeconds} s from now`);
+    throw new WxCryptoError(
+      'timestamp',
+      `${label}WeChat Pay answer timestamp ${JSON.stringify(timestamp.slice(0, 20))} is more than ${skewSeconds} s from now`,
+    );
   }
   const key = await keyFor(serial);
   if (!key) throw new WxCryptoError('key', `${label}no WeChat Pay public key or platform certificate for serial ${JSON.stringify(serial.slice(0, 64))}`);
-  if (!verifyV3({ timestamp, nonce, body, signature, serial }, key)) throw new WxCryptoError('signature', `${label}WeChat Pay answer signature does not verify (serial ${serial.slice(0, 64)})`);
+  if (!verifyV3({ timestamp, nonce, body, signature, serial }, key))
+    throw new WxCryptoError('signature', `${label}WeChat Pay answer signature does not verify (serial ${serial.slice(0, 64)})`);
 }

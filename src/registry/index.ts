@@ -45,7 +45,10 @@ export function findByRoute(method: string, path: string, host = 'api.weixin.qq.
 function routePattern(method: string, host: string, path: string): RegExp {
   const escapeRe = (s: string) => s.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
   // A placeholder stands for one non-empty segment (the runtime encodes `/` inside a value).
-  const body = path.split(/\{[^}]*\}/).map(escapeRe).join('[^/]+');
+  const body = path
+    .split(/\{[^}]*\}/)
+    .map(escapeRe)
+    .join('[^/]+');
   return new RegExp(`^${escape(method)} ${escape(host)}${body}$`);
 }
 

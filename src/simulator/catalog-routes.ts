@@ -21,7 +21,13 @@ export function createRequestListener(state: SimulatorState, component?: Compone
   };
 }
 
-async function handle(state: SimulatorState, req: IncomingMessage, res: ServerResponse, component: ComponentSimulator | undefined, work: WorkSimulator | undefined): Promise<void> {
+async function handle(
+  state: SimulatorState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  component: ComponentSimulator | undefined,
+  work: WorkSimulator | undefined,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://simulator');
   const body = await readBody(req);
   if (url.pathname.startsWith('/__simulator/work/') && work) {

@@ -93,7 +93,12 @@ export class ComponentSimulator {
           appType: input.appType === 'mini_program' ? 'mini_program' : undefined,
         });
       case 'unauthorize':
-        return (await this.unauthorize(c, String(input.authorizerAppid ?? ''), { eventUrl: str(input.eventUrl), ...(input.push === false ? { push: false } : {}) })) ?? { ok: true };
+        return (
+          (await this.unauthorize(c, String(input.authorizerAppid ?? ''), {
+            eventUrl: str(input.eventUrl),
+            ...(input.push === false ? { push: false } : {}),
+          })) ?? { ok: true }
+        );
       case 'release_test':
         return this.runReleaseTest(c, String(input.messageUrl ?? ''));
       case 'custom_messages':

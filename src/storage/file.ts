@@ -124,7 +124,8 @@ export function fileStorage(options: { dir: string; now?: () => number }): Stora
           throw new WxStorageError(`cannot write key ${key}: ${(e as Error).message}`, name, e);
         });
         if (unlock) break;
-        if (Date.now() > deadline) throw new WxStorageError(`cannot write key ${key}: another process has held its write lock for ${WRITE_LOCK_WAIT_MS} ms`, name);
+        if (Date.now() > deadline)
+          throw new WxStorageError(`cannot write key ${key}: another process has held its write lock for ${WRITE_LOCK_WAIT_MS} ms`, name);
         await sleep(pause);
       }
       try {
@@ -219,7 +220,10 @@ function whoami() {
       ns = undefined; // not Linux: the hostname alone identifies the pid space
     }
     // Temp-file names carry this tag, so a sweep can tell which pid space their pid belongs to.
-    const tag = createHash('sha256').update(`${host}\0${ns ?? ''}`).digest('hex').slice(0, 8);
+    const tag = createHash('sha256')
+      .update(`${host}\0${ns ?? ''}`)
+      .digest('hex')
+      .slice(0, 8);
     self = { host, ns, tag };
   }
   return self;

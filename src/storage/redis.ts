@@ -71,9 +71,7 @@ export function redisStorage(options: RedisStorageOptions): RedisStorage {
       return value ?? undefined;
     },
     async set(key, value, ttlMs) {
-      await conn.run(`SET ${key}`, (r) =>
-        ttlMs === undefined ? r.set(k(key), value) : r.set(k(key), value, 'PX', Math.max(1, Math.ceil(ttlMs))),
-      );
+      await conn.run(`SET ${key}`, (r) => (ttlMs === undefined ? r.set(k(key), value) : r.set(k(key), value, 'PX', Math.max(1, Math.ceil(ttlMs)))));
     },
     async delete(key) {
       await conn.run(`DEL ${key}`, (r) => r.del(k(key)));

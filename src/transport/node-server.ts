@@ -20,13 +20,11 @@ export function bodyLimit(handler: WebHandler, options: AdapterOptions): number 
 
 const SKIPPED_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'expect']);
 
-
 /** e.g. http://127.0.0.1:8720, or http://[::1]:8720 for an IPv6 address. */
 export function listeningUrl(server: Server): { url: string; port: number } {
   const { address, port } = server.address() as AddressInfo;
   return { url: `http://${address.includes(':') ? `[${address}]` : address}:${port}`, port };
 }
-
 
 export function toNodeHandler(handler: WebHandler, options: AdapterOptions = {}): (req: IncomingMessage, res: ServerResponse) => void {
   const max = bodyLimit(handler, options);
@@ -39,13 +37,7 @@ export function toNodeHandler(handler: WebHandler, options: AdapterOptions = {})
 }
 
 /** Serves one request; `preread` is a body some framework already read. */
-export async function serve(
-  handler: WebHandler,
-  req: IncomingMessage,
-  res: ServerResponse,
-  max: number,
-  preread: Uint8Array | undefined,
-): Promise<void> {
+export async function serve(handler: WebHandler, req: IncomingMessage, res: ServerResponse, max: number, preread: Uint8Array | undefined): Promise<void> {
   const method = req.method ?? 'GET';
   let body: Uint8Array | undefined;
   if (method === 'POST') {

@@ -36,7 +36,9 @@ export function createWorkMessageHandler(options: WorkMessageHandlerOptions): Me
   if (given !== 1) throw new WxConfigError('createWorkMessageHandler: give exactly one of corpid, suiteId or robot: true');
   const receiveId = o.robot ? '' : (o.corpid ?? o.suiteId)!;
   if (!o.robot && (typeof receiveId !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(receiveId))) {
-    throw new WxConfigError(`createWorkMessageHandler: ${o.corpid !== undefined ? 'corpid' : 'suiteId'} must be letters and digits, got ${JSON.stringify(receiveId)}`);
+    throw new WxConfigError(
+      `createWorkMessageHandler: ${o.corpid !== undefined ? 'corpid' : 'suiteId'} must be letters and digits, got ${JSON.stringify(receiveId)}`,
+    );
   }
   if (typeof o.encodingAESKey !== 'string') throw new WxConfigError('createWorkMessageHandler: encodingAESKey is required (WeCom encrypts every push)');
   const { corpid: _c, suiteId: _s, robot: _r, ...rest } = o;

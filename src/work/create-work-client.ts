@@ -75,7 +75,8 @@ export function createWorkClient(options: WorkClientOptions): Client<'work'> {
       storage,
       refreshMarginMs: options.refreshMarginMs,
       fetch: () => fetchWorkToken(rt, corpid, corpsecret!),
-      onBackgroundError: (error) => rt.logger.warn(`[wxkit] refreshing the WeCom access_token of ${corpid} ahead of expiry failed: ${(error as Error)?.message ?? String(error)}`),
+      onBackgroundError: (error) =>
+        rt.logger.warn(`[wxkit] refreshing the WeCom access_token of ${corpid} ahead of expiry failed: ${(error as Error)?.message ?? String(error)}`),
       onWarning: (message) => rt.logger.warn(message),
     });
   const ticket = cachedBy(
@@ -130,7 +131,7 @@ export interface WebhookOptions extends RuntimeSettingsOptions {
  */
 export function createWebhook(options: WebhookOptions): Client<'work'> {
   if (typeof options?.key !== 'string' || !/^[A-Za-z0-9-]{8,128}$/.test(options.key)) {
-    throw new WxConfigError('createWebhook: key must be the key from the robot\'s webhook URL');
+    throw new WxConfigError("createWebhook: key must be the key from the robot's webhook URL");
   }
   const rt = new Runtime({ appType: 'work', appid: 'webhook', ...runtimeSettings(options), auth: { key: keyInQuery(options.key) } });
   return clientFor(rt, 'work', { auth: 'key', host: WORK_HOST });

@@ -55,10 +55,16 @@ export function createProvider(options: ProviderOptions): WxProvider {
     storage: options.storage ?? memoryStorage(),
     refreshMarginMs: options.refreshMarginMs,
     fetch: async (): Promise<FetchedToken> => {
-      const { data } = await execute<{ provider_access_token: string; expires_in: number }>(rt, getProviderToken, { corpid, provider_secret: providerSecret }, {});
+      const { data } = await execute<{ provider_access_token: string; expires_in: number }>(
+        rt,
+        getProviderToken,
+        { corpid, provider_secret: providerSecret },
+        {},
+      );
       return { value: data.provider_access_token, expiresIn: data.expires_in };
     },
-    onBackgroundError: (error) => rt.logger.warn(`[wxkit] refreshing the provider_access_token of ${corpid} ahead of expiry failed: ${(error as Error)?.message ?? String(error)}`),
+    onBackgroundError: (error) =>
+      rt.logger.warn(`[wxkit] refreshing the provider_access_token of ${corpid} ahead of expiry failed: ${(error as Error)?.message ?? String(error)}`),
     onWarning: (message) => rt.logger.warn(message),
   });
   rt = new Runtime({

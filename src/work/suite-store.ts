@@ -136,7 +136,13 @@ export class SuiteStore {
     const record = await this.getRecord(corpid);
     await this.#updateIndex((list) => list.filter((c) => c !== corpid));
     const corp = this.keys.corp(corpid);
-    for (const key of [this.keys.permanentCode(corpid), `${corp}:access_token`, `${corp}:ticket:jsapi`, `${corp}:ticket:agent_config`, this.keys.info(corpid)]) {
+    for (const key of [
+      this.keys.permanentCode(corpid),
+      `${corp}:access_token`,
+      `${corp}:ticket:jsapi`,
+      `${corp}:ticket:agent_config`,
+      this.keys.info(corpid),
+    ]) {
       await this.storage.delete(key);
     }
     return record;

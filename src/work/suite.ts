@@ -22,7 +22,14 @@ import type { Storage } from '../storage/types.js';
 import { getAuthInfo, getCorpToken, getPermanentCode, getPreAuthCode, getSuiteToken, getToken, setSessionInfo, WORK_HOST } from './endpoints.js';
 import { workProtocol } from './protocol.js';
 import { SuiteEmitter, type SuiteEventName, type SuiteListener } from './suite-events.js';
-import { suiteDataHandler, suiteEventHandler, suiteRedirectHandler, type SuiteDataHandlerOptions, type SuiteEventHandlerOptions, type SuiteRedirectHandlerOptions } from './suite-handlers.js';
+import {
+  suiteDataHandler,
+  suiteEventHandler,
+  suiteRedirectHandler,
+  type SuiteDataHandlerOptions,
+  type SuiteEventHandlerOptions,
+  type SuiteRedirectHandlerOptions,
+} from './suite-handlers.js';
 import { SuiteStore, suiteKeys, type StoredSuiteTicket, type SuiteCorpRecord, type SuiteKeys } from './suite-store.js';
 import { checkTicketType, noCardTicket, registerWorkClient, workTicketManager, type WorkTicketType } from './tickets.js';
 
@@ -152,7 +159,8 @@ export function createSuite(options: SuiteOptions): WxSuite {
   }
   const { hub } = options;
   const secret = options.suiteSecret;
-  if (!hub && (typeof secret !== 'string' || !secret)) throw new WxConfigError(`createSuite: suite ${suiteId} needs its suiteSecret (or a hub to read tokens from)`);
+  if (!hub && (typeof secret !== 'string' || !secret))
+    throw new WxConfigError(`createSuite: suite ${suiteId} needs its suiteSecret (or a hub to read tokens from)`);
   if (!hub && !options.storage) {
     throw new WxConfigError(
       `createSuite: suite ${suiteId} needs a storage (fileStorage / redisStorage; memoryStorage for tests): the suite_ticket and the corps' permanent codes must survive a restart`,
@@ -201,14 +209,20 @@ export function createSuite(options: SuiteOptions): WxSuite {
         `no suite_ticket has arrived yet for suite ${suiteId}; WeCom pushes one every 10 minutes to the instruction URL (suite.eventHandler()), and the provider console can push one at once`,
       );
     }
-    const { data } = await execute<{ suite_access_token: string; expires_in: number }>(suiteRt, getSuiteToken, { suite_id: suiteId, suite_secret: secret, suite_ticket: stored.ticket }, {});
+    const { data } = await execute<{ suite_access_token: string; expires_in: number }>(
+      suiteRt,
+      getSuiteToken,
+      { suite_id: suiteId, suite_secret: secret, suite_ticket: stored.ticket },
+      {},
+    );
     void emitter.emit('token', { suiteId, kind: 'suite', expiresIn: data.expires_in });
     return { value: data.suite_access_token, expiresIn: data.expires_in };
   }
 
   // ---------------------------------------------------------------- corps
   const checkCorpid = (corpid: unknown): string => {
-    if (typeof corpid !== 'string' || !ID.test(corpid)) throw new WxConfigError(`suite ${suiteId}: corpid must be letters and digits, got ${JSON.stringify(corpid)}`);
+    if (typeof corpid !== 'string' || !ID.test(corpid))
+      throw new WxConfigError(`suite ${suiteId}: corpid must be letters and digits, got ${JSON.stringify(corpid)}`);
     return corpid;
   };
 
@@ -244,7 +258,13 @@ export function createSuite(options: SuiteOptions): WxSuite {
         hub?.workTicket(corpid, type, { suiteId }) ??
         workTicketManager(() => rt, type, { key: `${keys.corp(corpid)}:ticket:${type}`, storage, refreshMarginMs: margin, now }),
     );
-    rt = new Runtime({ ...settings, appType: 'work', appid: corpid, accessToken: corpToken(corpid), tickets: (type) => (type === 'jsapi' ? ticket('jsapi') : noCardTicket) });
+    rt = new Runtime({
+      ...settings,
+      appType: 'work',
+      appid: corpid,
+      accessToken: corpToken(corpid),
+      tickets: (type) => (type === 'jsapi' ? ticket('jsapi') : noCardTicket),
+    });
     registerWorkClient(rt, {
       corpid,
       agentid: async () => {
@@ -278,7 +298,11 @@ export function createSuite(options: SuiteOptions): WxSuite {
     return corpid ? store.getRecord(corpid) : undefined;
   }
 
-  async function exchangeOnce(code: string, source: 'event' | 'redirect' | 'code', message?: CreateAuthInfo | ResetPermanentCodeInfo): Promise<SuiteCorpRecord> {
+  async function exchangeOnce(
+    code: string,
+    source: 'event' | 'redirect' | 'code',
+    message?: CreateAuthInfo | ResetPermanentCodeInfo,
+  ): Promise<SuiteCorpRecord> {
     const prior = await alreadyExchanged(code);
     if (prior) return prior;
     let data: PermanentCodeAnswer;
@@ -308,7 +332,11 @@ export function createSuite(options: SuiteOptions): WxSuite {
       ...(typeof data.auth_corp_info?.corp_name === 'string' ? { corpName: data.auth_corp_info.corp_name } : {}),
       ...(typeof agent?.agentid === 'number' ? { agentid: agent.agentid } : existing?.agentid !== undefined ? { agentid: existing.agentid } : {}),
       customized: suiteId.startsWith('dk') || agent?.is_customized_app === true || existing?.customized === true,
-      ...(typeof data.state === 'string' && data.state ? { state: data.state } : message && 'State' in message && message.State ? { state: message.State } : {}),
+      ...(typeof data.state === 'string' && data.state
+        ? { state: data.state }
+        : message && 'State' in message && message.State
+          ? { state: message.State }
+          : {}),
       authorizedAt: existing?.authorizedAt ?? t,
       updatedAt: t,
       ...(data.auth_corp_info ? { authCorpInfo: data.auth_corp_info } : {}),
@@ -321,7 +349,8 @@ export function createSuite(options: SuiteOptions): WxSuite {
     if (tokens instanceof TokenManager) {
       // The old permanent code's token (a 代开发 secret reset) must not be served any more; a first
       // token that came with the answer saves a request.
-      if (typeof data.access_token === 'string' && data.access_token && !record.customized) await tokens.put({ value: data.access_token, expiresIn: data.expires_in ?? 7200 });
+      if (typeof data.access_token === 'string' && data.access_token && !record.customized)
+        await tokens.put({ value: data.access_token, expiresIn: data.expires_in ?? 7200 });
       else await tokens.clear();
     }
     if (message?.kind === 'info.reset_permanent_code') await emitter.emit('reset_permanent_code', { suiteId, corpid, corp: record, message });

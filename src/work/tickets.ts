@@ -38,7 +38,8 @@ export function workTicketManager(
   return new TokenManager({
     ...options,
     fetch: () => fetchWorkTicket(runtime(), type),
-    onBackgroundError: (error) => runtime().logger.warn(`[wxkit] refreshing ${options.key} ahead of expiry failed: ${(error as Error)?.message ?? String(error)}`),
+    onBackgroundError: (error) =>
+      runtime().logger.warn(`[wxkit] refreshing ${options.key} ahead of expiry failed: ${(error as Error)?.message ?? String(error)}`),
     onWarning: (message) => runtime().logger.warn(message),
   });
 }

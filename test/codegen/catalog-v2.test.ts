@@ -43,13 +43,13 @@ describe('the catalog-v2 fixture', () => {
         `import type { Client } from '${relative(out, join(REPO, 'src/index.js'))}';`,
         'export function uses(pay: Client<"pay">, work: Client<"work">) {',
         "  void Pay.updateItem(pay, { item_id: 'a', 'Wechatpay-Serial': 's', amount: 1 });",
-        "  void Pay.listItems(pay, { offset: 0 });",
+        '  void Pay.listItems(pay, { offset: 0 });',
         '  // @ts-expect-error state is a constant of the catalog, not a parameter',
         "  void Pay.listItems(pay, { state: 'ACTIVE' });",
         '  // @ts-expect-error the path parameter is required',
         "  void Pay.updateItem(pay, { 'Wechatpay-Serial': 's', amount: 1 });",
         '  // @ts-expect-error a pay endpoint with a WeCom client',
-        "  void Pay.queryOrder(work, {});",
+        '  void Pay.queryOrder(work, {});',
         "  void Work.sendRobotMessage(work, { msgtype: 'text', text: { content: 'hi' } });",
         "  const user: Promise<{ userid: string }> = Work.getUser(work, { userid: 'u' });",
         '  return user;',
@@ -145,7 +145,11 @@ describe('the catalog-v2 fixture', () => {
     expect(update.params.pathParams).toEqual({ item_id: { type: 'string', description: expect.any(String) } });
     expect(Object.keys(update.params.headers)).toEqual(['Wechatpay-Serial']);
     expect(update.params.body.contact_name).toMatchObject({ type: 'string', optional: true, sensitive: true });
-    expect(update.result).toEqual({ item_id: { type: 'string' }, state: { type: 'string', description: 'ACTIVE or CLOSED' }, amount: { type: 'integer', description: 'cents' } });
+    expect(update.result).toEqual({
+      item_id: { type: 'string' },
+      state: { type: 'string', description: 'ACTIVE or CLOSED' },
+      amount: { type: 'integer', description: 'cents' },
+    });
     const list = byId.get('Fixture.listItems')!;
     expect(list.params.query.state).toEqual({ type: 'string', const: 'ACTIVE', description: 'only active items are listed' });
     expect(list.pagination).toEqual({ style: 'offset', offset: 'offset', count: 'limit', items: 'data', total: 'total_count' });
@@ -153,4 +157,3 @@ describe('the catalog-v2 fixture', () => {
     expect(byId.get('Fixture.sendRobotMessage')).toMatchObject({ auth: 'key', host: 'qyapi.weixin.qq.com', appTypes: ['work'] });
   });
 });
-

@@ -20,9 +20,7 @@ afterEach(() => {
 });
 
 function list(dir: string, base = ''): string[] {
-  return readdirSync(join(dir, base), { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? list(dir, join(base, e.name)) : [join(base, e.name)],
-  );
+  return readdirSync(join(dir, base), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? list(dir, join(base, e.name)) : [join(base, e.name)]));
 }
 
 describe('codegen on a fixture catalog', () => {

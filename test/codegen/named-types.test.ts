@@ -98,7 +98,9 @@ describe('named types (types:)', () => {
 
     const loop = FILE.replace('      url: string?', '      url: string?\n      parent: Button?');
     const second = catalog(loop);
-    expect(() => generate({ catalogDir: second.cat, outDir: second.out, check: false })).toThrow(/types refer to themselves: (NewsItem → Button → NewsItem|Button → NewsItem → Button)/);
+    expect(() => generate({ catalogDir: second.cat, outDir: second.out, check: false })).toThrow(
+      /types refer to themselves: (NewsItem → Button → NewsItem|Button → NewsItem → Button)/,
+    );
   });
 });
 
@@ -185,8 +187,15 @@ describe('shared types (catalog/types.yaml) and named blocks', () => {
     expect(schema).toContain('export const getToken = Token;');
     expect(schema).toContain('export const Box = z.looseObject({\n  token: Token,\n});');
     // The registry spells the shapes out.
-    const registry = JSON.parse(readFileSync(join(out, 'registry/official-account/menu.json'), 'utf8')) as { name: string; params: Record<string, Record<string, unknown>> }[];
-    expect(registry.find((e) => e.name === 'getToken')!.params.query).toEqual({ begin_date: { type: 'string' }, end_date: { type: 'string' }, fixed: { type: 'string', const: 'x' } });
+    const registry = JSON.parse(readFileSync(join(out, 'registry/official-account/menu.json'), 'utf8')) as {
+      name: string;
+      params: Record<string, Record<string, unknown>>;
+    }[];
+    expect(registry.find((e) => e.name === 'getToken')!.params.query).toEqual({
+      begin_date: { type: 'string' },
+      end_date: { type: 'string' },
+      fixed: { type: 'string', const: 'x' },
+    });
   });
 
   it('a file-local type may not reuse a shared name; a shared type nobody uses is refused', () => {
@@ -202,10 +211,17 @@ describe('shared types (catalog/types.yaml) and named blocks', () => {
   });
 
   it('a block naming a non-object or unknown type, and optional in a type definition, are refused', () => {
-    const bad = USES_SHARED.replace('    result: Token\n', '    result: Tokn\n').replace('  Box:\n    type: object', '  Box:\n    type: object\n    optional: true');
+    const bad = USES_SHARED.replace('    result: Token\n', '    result: Tokn\n').replace(
+      '  Box:\n    type: object',
+      '  Box:\n    type: object\n    optional: true',
+    );
     const { cat, out } = withShared(bad);
     const p = problemsOf(() => generate({ catalogDir: cat, outDir: out, check: false }));
-    expect(p).toContainEqual(expect.stringMatching(/official-account\/menu\.yaml:18 Menu\.getToken: result: "Tokn" is not a named type \(did you mean "Token"\?\); a result is a map of fields or the name of an object type$/));
+    expect(p).toContainEqual(
+      expect.stringMatching(
+        /official-account\/menu\.yaml:18 Menu\.getToken: result: "Tokn" is not a named type \(did you mean "Token"\?\); a result is a map of fields or the name of an object type$/,
+      ),
+    );
     expect(p.some((x) => /menu\.yaml:6 Menu: types\.Box: optional belongs where the type is used \(Box\?\), not in its definition/.test(x))).toBe(true);
   });
 });

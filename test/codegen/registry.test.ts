@@ -8,7 +8,12 @@ describe('wxkit/registry', () => {
     expect(ids).toEqual([...ids].sort());
     expect(new Set(ids).size).toBe(ids.length);
     expect(endpoints.some((e) => 'example' in e)).toBe(false);
-    expect(findEndpoint('Material.batchGetMaterial')).toMatchObject({ method: 'POST', protocol: 'wechat', encoding: 'json', module: 'official-account/material' });
+    expect(findEndpoint('Material.batchGetMaterial')).toMatchObject({
+      method: 'POST',
+      protocol: 'wechat',
+      encoding: 'json',
+      module: 'official-account/material',
+    });
   });
 
   it('finds endpoints by route, and examples on demand', async () => {
@@ -22,7 +27,13 @@ describe('wxkit/registry', () => {
 
   it('carries the v2 facts: constants, pagination, markers, json_or_binary', () => {
     expect(findEndpoint('Credential.getAccessToken')!.params.query.grant_type).toEqual({ type: 'string', const: 'client_credential' });
-    expect(findEndpoint('User.getUsers')!.pagination).toEqual({ style: 'next_openid', cursor: 'next_openid', next: 'next_openid', items: 'data.openid', total: 'total' });
+    expect(findEndpoint('User.getUsers')!.pagination).toEqual({
+      style: 'next_openid',
+      cursor: 'next_openid',
+      next: 'next_openid',
+      items: 'data.openid',
+      total: 'total',
+    });
     expect(findEndpoint('Component.clearQuota')!.unverified).toMatch(/10 resets a month/);
     expect(findEndpoint('QrCode.createShortUrl')!.deprecated).toMatch(/generateShortKey/);
     expect(findEndpoint('Material.getMaterial')).toMatchObject({ response: 'json_or_binary', result: { down_url: { type: 'string', optional: true } } });

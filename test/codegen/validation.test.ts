@@ -48,7 +48,9 @@ describe('catalog validation names file, line, endpoint and field', () => {
 
   it('a field of the wrong kind', () => {
     const p = problemsFor(`${HEAD}    body:\n      button: 42\n    result: {}\n    example: {}\n`);
-    expect(p).toEqual(['official-account/menu.yaml:12 Menu.createMenu: body.button: expected a type such as string, integer?, string[] or a field object, got 42']);
+    expect(p).toEqual([
+      'official-account/menu.yaml:12 Menu.createMenu: body.button: expected a type such as string, integer?, string[] or a field object, got 42',
+    ]);
   });
 
   it('a misspelt type is quoted, with the nearest type', () => {
@@ -61,7 +63,9 @@ describe('catalog validation names file, line, endpoint and field', () => {
   });
 
   it('an array without items, deep inside an object', () => {
-    const p = problemsFor(`${HEAD}    body:\n      button:\n        type: object\n        properties:\n          sub_button: { type: array }\n    result: {}\n    example: {}\n`);
+    const p = problemsFor(
+      `${HEAD}    body:\n      button:\n        type: object\n        properties:\n          sub_button: { type: array }\n    result: {}\n    example: {}\n`,
+    );
     expect(p).toEqual(['official-account/menu.yaml:15 Menu.createMenu: body.button.sub_button: an array needs items']);
   });
 
@@ -114,7 +118,9 @@ describe('catalog validation names file, line, endpoint and field', () => {
   });
 
   it('an unknown folder, and the new app-type folders are known', () => {
-    expect(problemsFor(`${HEAD}${OK}`, 'weird-folder')[0]).toMatch(/weird-folder: unknown folder; expected one of official-account, mini-program, component, work, pay/);
+    expect(problemsFor(`${HEAD}${OK}`, 'weird-folder')[0]).toMatch(
+      /weird-folder: unknown folder; expected one of official-account, mini-program, component, work, pay/,
+    );
     expect(problemsFor(`${HEAD.replace('official_account]', 'work]')}${OK}`, 'work')).toEqual([]);
   });
 });
@@ -157,8 +163,14 @@ describe('version 2 keys', () => {
   });
 
   it('sensitive: string request fields, nested allowed, never in a result', () => {
-    expect(problemsFor(`${HEAD}    body:\n      payee:\n        type: object\n        properties:\n          name: { type: string, sensitive: true }\n${OK}`)).toEqual([]);
-    expect(problemsFor(`${HEAD}    body:\n      n: { type: integer, sensitive: true }\n    result:\n      s: { type: string, sensitive: true }\n    example: { s: x }\n`)).toEqual([
+    expect(
+      problemsFor(`${HEAD}    body:\n      payee:\n        type: object\n        properties:\n          name: { type: string, sensitive: true }\n${OK}`),
+    ).toEqual([]);
+    expect(
+      problemsFor(
+        `${HEAD}    body:\n      n: { type: integer, sensitive: true }\n    result:\n      s: { type: string, sensitive: true }\n    example: { s: x }\n`,
+      ),
+    ).toEqual([
       'official-account/menu.yaml:12 Menu.createMenu: body.n: sensitive applies to string fields (the protocol encrypts text), not to integer',
       'official-account/menu.yaml:14 Menu.createMenu: result.s: sensitive marks request fields the protocol encrypts; answers are not encrypted field by field',
     ]);
@@ -191,7 +203,7 @@ ${OK}`;
     expect(problemsOfFiles({ 'work/w.yaml': file.replace('title: W\n', 'title: W\nappTypes: [work]\n') })).toEqual([
       'work/w.yaml:4 W: defaults.appTypes: the file already has appTypes: give them once',
     ]);
-    expect(problemsOfFiles({ 'work/w.yaml': file.replace('    auth: key\n', '') .replace('auth: access_token, ', '') })[0]).toBe(
+    expect(problemsOfFiles({ 'work/w.yaml': file.replace('    auth: key\n', '').replace('auth: access_token, ', '') })[0]).toBe(
       'work/w.yaml:5 W.a: auth: required (here or in defaults:)',
     );
   });
@@ -200,14 +212,20 @@ ${OK}`;
     expect(problemsFor(HEAD.replace('method: POST', 'method: GET') + `    encoding: xml\n${OK}`)).toEqual([
       'official-account/menu.yaml:11 Menu.createMenu: encoding: a GET endpoint sends no body to encode',
     ]);
-    expect(problemsFor(`${HEAD}    encoding: xml\n    response: xml\n    result:\n      return_code: string\n      total_fee: integer\n    example: { return_code: SUCCESS, total_fee: "1" }\n`)).toEqual([
+    expect(
+      problemsFor(
+        `${HEAD}    encoding: xml\n    response: xml\n    result:\n      return_code: string\n      total_fee: integer\n    example: { return_code: SUCCESS, total_fee: "1" }\n`,
+      ),
+    ).toEqual([
       'official-account/menu.yaml:15 Menu.createMenu: result.total_fee: an xml answer carries text: declare it string (not integer)',
       'official-account/menu.yaml:16 Menu.createMenu: example.total_fee: expected integer, got "1"',
     ]);
   });
 
   it('markers: deprecated and unverified are texts', () => {
-    expect(problemsFor(`${HEAD}    deprecated: use X\n    unverified: the limit\n    body:\n      a: { type: string, unverified: not in the docs }\n${OK}`)).toEqual([]);
+    expect(
+      problemsFor(`${HEAD}    deprecated: use X\n    unverified: the limit\n    body:\n      a: { type: string, unverified: not in the docs }\n${OK}`),
+    ).toEqual([]);
     expect(problemsFor(`${HEAD}    unverified: true\n${OK}`)).toEqual([
       'official-account/menu.yaml:11 Menu.createMenu: unverified: expected a text naming what the official docs do not confirm, got true',
     ]);
@@ -244,26 +262,37 @@ ${OK}`;
 });
 
 describe('rules across files', () => {
-  const other = (ns: string, path: string, name = 'createMenu') => HEAD.replace('namespace: Menu', `namespace: ${ns}`).replace('createMenu', name).replace('/cgi-bin/menu/create', path) + OK;
+  const other = (ns: string, path: string, name = 'createMenu') =>
+    HEAD.replace('namespace: Menu', `namespace: ${ns}`).replace('createMenu', name).replace('/cgi-bin/menu/create', path) + OK;
 
   it('every listed errcode is in errcodes.yaml', () => {
-    expect(problemsOfFiles({ 'errcodes.yaml': '"40001": { category: token }\n', 'official-account/menu.yaml': `${HEAD}    errcodes: [40001, 40002]\n${OK}` })).toEqual([
-      'official-account/menu.yaml:11 Menu.createMenu: errcodes[1]: 40002 is not in errcodes.yaml; add it there with its official message',
-    ]);
+    expect(
+      problemsOfFiles({ 'errcodes.yaml': '"40001": { category: token }\n', 'official-account/menu.yaml': `${HEAD}    errcodes: [40001, 40002]\n${OK}` }),
+    ).toEqual(['official-account/menu.yaml:11 Menu.createMenu: errcodes[1]: 40002 is not in errcodes.yaml; add it there with its official message']);
   });
 
   it('route and name clashes name both places', () => {
     expect(problemsOfFiles({ 'official-account/a.yaml': other('A', '/same'), 'official-account/b.yaml': other('B', '/same') })).toEqual([
       'official-account/b.yaml:5 B.createMenu: POST api.weixin.qq.com/same for official_account is already A.createMenu (official-account/a.yaml:5)',
     ]);
-    expect(problemsOfFiles({ 'official-account/a.yaml': other('A', '/x/{id}'), 'official-account/b.yaml': other('B', '/x/{other}') })[0]).toMatch(/is already A\.createMenu \(official-account\/a\.yaml:5\)$/);
+    expect(problemsOfFiles({ 'official-account/a.yaml': other('A', '/x/{id}'), 'official-account/b.yaml': other('B', '/x/{other}') })[0]).toMatch(
+      /is already A\.createMenu \(official-account\/a\.yaml:5\)$/,
+    );
     expect(problemsOfFiles({ 'official-account/a.yaml': other('A', '/a'), 'official-account/b.yaml': other('A', '/b', 'other') })).toEqual([
       'official-account/b.yaml:1 A: namespace already defined in official-account/a.yaml:1',
     ]);
     // The same namespace in two folders is fine while the ids differ and no entry point exports both.
-    expect(problemsOfFiles({ 'pay/a.yaml': other('F', '/a').replace('official_account]', 'pay]'), 'work/b.yaml': other('F', '/b', 'other').replace('official_account]', 'work]') })).toEqual([]);
-    expect(problemsOfFiles({ 'pay/a.yaml': other('F', '/a').replace('official_account]', 'pay]'), 'work/b.yaml': other('F', '/b').replace('official_account]', 'work]') })).toEqual([
-      'work/b.yaml:5 F.createMenu: name: F.createMenu is already defined at pay/a.yaml:5',
-    ]);
+    expect(
+      problemsOfFiles({
+        'pay/a.yaml': other('F', '/a').replace('official_account]', 'pay]'),
+        'work/b.yaml': other('F', '/b', 'other').replace('official_account]', 'work]'),
+      }),
+    ).toEqual([]);
+    expect(
+      problemsOfFiles({
+        'pay/a.yaml': other('F', '/a').replace('official_account]', 'pay]'),
+        'work/b.yaml': other('F', '/b').replace('official_account]', 'work]'),
+      }),
+    ).toEqual(['work/b.yaml:5 F.createMenu: name: F.createMenu is already defined at pay/a.yaml:5']);
   });
 });

@@ -34,28 +34,50 @@ afterAll(async () => {
 type Case = [name: string, call: () => Promise<unknown>];
 const c = () => component.client;
 const cases: Case[] = [
-  ['getComponentAccessToken', () => Component.getComponentAccessToken(c(), { component_appid, component_appsecret: C.componentAppsecret, component_verify_ticket: state.ticket! })],
+  [
+    'getComponentAccessToken',
+    () => Component.getComponentAccessToken(c(), { component_appid, component_appsecret: C.componentAppsecret, component_verify_ticket: state.ticket! }),
+  ],
   ['startPushTicket', () => Component.startPushTicket(c(), { component_appid, component_secret: C.componentAppsecret })],
   ['createPreAuthCode', () => Component.createPreAuthCode(c(), { component_appid })],
-  ['queryAuth', async () => Component.queryAuth(c(), { component_appid, authorization_code: (await sim.authorize(component_appid, A, { push: false })).authCode })],
-  ['getAuthorizerToken', async () =>
-    Component.getAuthorizerToken(c(), { component_appid, authorizer_appid: A, authorizer_refresh_token: (await component.storage.get(`wxkit:${component_appid}:authorizer:${A}:refresh_token`))! })],
+  [
+    'queryAuth',
+    async () => Component.queryAuth(c(), { component_appid, authorization_code: (await sim.authorize(component_appid, A, { push: false })).authCode }),
+  ],
+  [
+    'getAuthorizerToken',
+    async () =>
+      Component.getAuthorizerToken(c(), {
+        component_appid,
+        authorizer_appid: A,
+        authorizer_refresh_token: (await component.storage.get(`wxkit:${component_appid}:authorizer:${A}:refresh_token`))!,
+      }),
+  ],
   ['getAuthorizerInfo', () => Component.getAuthorizerInfo(c(), { component_appid, authorizer_appid: A })],
-  ['setAuthorizerOption', () => Component.setAuthorizerOption(c(), { component_appid, authorizer_appid: A, option_name: 'voice_recognize', option_value: '1' })],
+  [
+    'setAuthorizerOption',
+    () => Component.setAuthorizerOption(c(), { component_appid, authorizer_appid: A, option_name: 'voice_recognize', option_value: '1' }),
+  ],
   ['getAuthorizerOption', () => Component.getAuthorizerOption(c(), { component_appid, authorizer_appid: A, option_name: 'voice_recognize' })],
   ['getAuthorizerList', () => Component.getAuthorizerList(c(), { component_appid, offset: 0, count: 100 })],
   ['clearQuota', () => Component.clearQuota(c(), { component_appid })],
-  ['getOAuthAccessToken', async () => {
-    const token = await Component.getOAuthAccessToken(c(), { appid: A, code: state.oauthCode!, component_appid });
-    state.userRefresh = token.refresh_token;
-    return token;
-  }],
+  [
+    'getOAuthAccessToken',
+    async () => {
+      const token = await Component.getOAuthAccessToken(c(), { appid: A, code: state.oauthCode!, component_appid });
+      state.userRefresh = token.refresh_token;
+      return token;
+    },
+  ],
   ['refreshOAuthAccessToken', () => Component.refreshOAuthAccessToken(c(), { appid: A, component_appid, refresh_token: state.userRefresh! })],
 ];
 
 describe('every Component endpoint through a component client', () => {
   it('covers the Component namespace', () => {
-    const catalogued = endpoints.filter((e) => e.namespace === 'Component').map((e) => e.name).sort();
+    const catalogued = endpoints
+      .filter((e) => e.namespace === 'Component')
+      .map((e) => e.name)
+      .sort();
     expect(cases.map(([name]) => name).sort()).toEqual(catalogued);
     expect(endpoints.filter((e) => e.appTypes.includes('component')).every((e) => e.namespace === 'Component')).toBe(true);
   });

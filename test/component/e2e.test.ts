@@ -38,7 +38,15 @@ function make(storage = memoryStorage()): WxComponent {
 function record(component: WxComponent): { seen: string[]; authorized: AuthorizationEvent[] } {
   const seen: string[] = [];
   const authorized: AuthorizationEvent[] = [];
-  const names: ComponentEventName[] = ['component_verify_ticket', 'authorized', 'updateauthorized', 'unauthorized', 'component_access_token', 'authorizer_access_token', 'authorizer_ticket'];
+  const names: ComponentEventName[] = [
+    'component_verify_ticket',
+    'authorized',
+    'updateauthorized',
+    'unauthorized',
+    'component_access_token',
+    'authorizer_access_token',
+    'authorizer_ticket',
+  ];
   for (const name of names) component.on(name, () => void seen.push(name));
   component.on('authorized', (e) => void authorized.push(e));
   component.on('error', (e) => void seen.push(`error:${e.stage}:${(e.error as Error).message}`));
@@ -140,7 +148,9 @@ describe('a component from first ticket to unauthorized', () => {
     const first = await fetch(served.oauthUrl(OA), { redirect: 'manual' });
     expect(first.status).toBe(302);
     const authorize = first.headers.get('location')!;
-    expect(authorize).toMatch(/^https:\/\/open\.weixin\.qq\.com\/connect\/oauth2\/authorize\?appid=wx00000000000000a1&redirect_uri=.+&response_type=code&scope=snsapi_userinfo&state=wxkit&component_appid=wx00000000000000c1#wechat_redirect$/);
+    expect(authorize).toMatch(
+      /^https:\/\/open\.weixin\.qq\.com\/connect\/oauth2\/authorize\?appid=wx00000000000000a1&redirect_uri=.+&response_type=code&scope=snsapi_userinfo&state=wxkit&component_appid=wx00000000000000c1#wechat_redirect$/,
+    );
     const { location, openid } = sim.oauthAuthorize(authorize);
     const back = await fetch(location);
     expect(await back.json()).toEqual({ openid, nickname: '微信用户', authorizerAppid: OA });
@@ -246,7 +256,13 @@ describe('refusals', () => {
 
   it('a wrong appsecret is WeChat error 40125 on the component token', async () => {
     sim.reset();
-    const component = createComponent({ componentAppid: C.componentAppid, componentAppsecret: 'wrong', storage: memoryStorage(), baseUrl: sim.url, retry: { retries: 0 } });
+    const component = createComponent({
+      componentAppid: C.componentAppid,
+      componentAppsecret: 'wrong',
+      storage: memoryStorage(),
+      baseUrl: sim.url,
+      retry: { retries: 0 },
+    });
     await component.saveVerifyTicket('ticket@@@whatever');
     const error = await component.getComponentAccessToken().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WxApiError);

@@ -58,7 +58,10 @@ export function tempDir(): { dir: string; remove(): void } {
 }
 
 /** Serves the component's event URL just long enough for the simulator to push a verify ticket to it. */
-export async function deliverTicket(sim: { pushVerifyTicket(c: string, url?: string): Promise<{ status: number; ticket: string }> }, component: WxComponent): Promise<string> {
+export async function deliverTicket(
+  sim: { pushVerifyTicket(c: string, url?: string): Promise<{ status: number; ticket: string }> },
+  component: WxComponent,
+): Promise<string> {
   const events = toNodeHandler(component.eventHandler());
   const server = createServer(events);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

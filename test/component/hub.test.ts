@@ -45,7 +45,12 @@ describe('component hub and component hub client', () => {
   it('serves the component token and a new authorizer to hub clients', async () => {
     await sim.pushVerifyTicket(C.componentAppid, served.eventUrl);
     await sim.authorize(C.componentAppid, OA);
-    const client = createComponent({ componentAppid: C.componentAppid, hub: hubStorage({ url: server.url, secret: SECRET }), baseUrl: sim.url, retry: { retries: 0 } });
+    const client = createComponent({
+      componentAppid: C.componentAppid,
+      hub: hubStorage({ url: server.url, secret: SECRET }),
+      baseUrl: sim.url,
+      retry: { retries: 0 },
+    });
 
     const { preAuthCode } = await client.createPreAuthCode();
     expect(preAuthCode).toMatch(/^preauthcode@@@/);

@@ -239,7 +239,12 @@ describe('a revoked authorizer on a hub', () => {
       await deliverTicket(sim, onHub!);
       const { authCode } = await sim.authorize(C.componentAppid, OA, { push: false });
       await onHub!.handleAuthCode(authCode);
-      const client = createComponent({ componentAppid: C.componentAppid, hub: hubStorage({ url: server.url, secret: SECRET, retries: 0 }), baseUrl: sim.url, retry: { retries: 0 } });
+      const client = createComponent({
+        componentAppid: C.componentAppid,
+        hub: hubStorage({ url: server.url, secret: SECRET, retries: 0 }),
+        baseUrl: sim.url,
+        retry: { retries: 0 },
+      });
       await Material.getMaterialCount(client.authorizer(OA));
       await sim.unauthorize(C.componentAppid, OA, { push: false });
 

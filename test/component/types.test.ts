@@ -26,7 +26,9 @@ describe('wxkit/component types', () => {
     expectTypeOf(component.authorizer('wx00000000000000a1')).toEqualTypeOf<AuthorizerClient>();
     expectTypeOf(component.authorizer('wx00000000000000a1', { appType: 'official_account' })).toEqualTypeOf<Client<'official_account'>>();
     expectTypeOf(component.client).toEqualTypeOf<Client<'component'>>();
-    expectTypeOf(Component.getAuthorizerList(component.client, { component_appid: 'x', offset: 0, count: 1 })).toEqualTypeOf<WxPromise<Component.GetAuthorizerListResult>>();
+    expectTypeOf(Component.getAuthorizerList(component.client, { component_appid: 'x', offset: 0, count: 1 })).toEqualTypeOf<
+      WxPromise<Component.GetAuthorizerListResult>
+    >();
     expectTypeOf(compileOnly).toBeFunction();
   });
 

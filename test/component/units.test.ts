@@ -2,14 +2,7 @@
 // components.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { OAuth } from '../../generated/official-account/index.js';
-import {
-  Component,
-  bindComponentUrl,
-  componentEventsHandler,
-  componentLoginPageUrl,
-  createComponent,
-  oauthAuthorizeUrl,
-} from '../../src/component/index.js';
+import { Component, bindComponentUrl, componentEventsHandler, componentLoginPageUrl, createComponent, oauthAuthorizeUrl } from '../../src/component/index.js';
 import { createClient, memoryStorage, WxConfigError, WxCryptoError } from '../../src/index.js';
 import { createCrypto } from '../../src/callbacks/index.js';
 import { DEMO_APPS, DEMO_COMPONENTS, startSimulator, type Simulator } from '../../src/simulator/index.js';
@@ -44,14 +37,21 @@ describe('OAuth authorize URL', () => {
     expect(oauthAuthorizeUrl({ appid: 'wx00000000000000a1', redirectUri: 'https://a.example.com/cb', state: 'abc' })).toBe(
       'https://open.weixin.qq.com/connect/oauth2/authorize?appid=wx00000000000000a1&redirect_uri=https%3A%2F%2Fa.example.com%2Fcb&response_type=code&scope=snsapi_base&state=abc#wechat_redirect',
     );
-    expect(oauthAuthorizeUrl({ appid: 'wx00000000000000a1', redirectUri: 'https://a.example.com/cb', scope: 'snsapi_userinfo', componentAppid: 'wx00000000000000c1' })).toMatch(
-      /&scope=snsapi_userinfo&state=&component_appid=wx00000000000000c1#wechat_redirect$/,
-    );
+    expect(
+      oauthAuthorizeUrl({
+        appid: 'wx00000000000000a1',
+        redirectUri: 'https://a.example.com/cb',
+        scope: 'snsapi_userinfo',
+        componentAppid: 'wx00000000000000c1',
+      }),
+    ).toMatch(/&scope=snsapi_userinfo&state=&component_appid=wx00000000000000c1#wechat_redirect$/);
   });
 
   it('refuses a state WeChat would not echo', () => {
     expect(() => oauthAuthorizeUrl({ appid: 'wx00000000000000a1', redirectUri: 'https://a.example.com/cb', state: 'a b' })).toThrow(WxConfigError);
-    expect(() => oauthAuthorizeUrl({ appid: 'wx00000000000000a1', redirectUri: 'https://a.example.com/cb', scope: 'snsapi_login' as 'snsapi_base' })).toThrow(/scope/);
+    expect(() => oauthAuthorizeUrl({ appid: 'wx00000000000000a1', redirectUri: 'https://a.example.com/cb', scope: 'snsapi_login' as 'snsapi_base' })).toThrow(
+      /scope/,
+    );
   });
 });
 
@@ -60,9 +60,9 @@ describe('createComponent configuration', () => {
     expect(() => createComponent({ componentAppid: 'bad appid', storage: memoryStorage() })).toThrow(/componentAppid/);
     expect(() => createComponent({ componentAppid: C.componentAppid, storage: memoryStorage() })).toThrow(/componentAppsecret/);
     expect(() => createComponent({ componentAppid: C.componentAppid, componentAppsecret: 's' })).toThrow(/needs a storage/);
-    expect(() => createComponent({ componentAppid: C.componentAppid, componentAppsecret: 's', storage: memoryStorage(), token: 't', encodingAESKey: 'short' })).toThrow(
-      WxCryptoError,
-    );
+    expect(() =>
+      createComponent({ componentAppid: C.componentAppid, componentAppsecret: 's', storage: memoryStorage(), token: 't', encodingAESKey: 'short' }),
+    ).toThrow(WxCryptoError);
     const noKeys = createComponent({ componentAppid: C.componentAppid, componentAppsecret: 's', storage: memoryStorage() });
     expect(() => noKeys.eventHandler()).toThrow(/token and encodingAESKey/);
   });
@@ -93,7 +93,12 @@ describe('createComponent configuration', () => {
 
 describe('one event URL for several components', () => {
   let sim: Simulator;
-  const OTHER = { componentAppid: 'wx00000000000000c2', componentAppsecret: 'other', token: 'otherToken', encodingAESKey: 'ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210zyxwvut' };
+  const OTHER = {
+    componentAppid: 'wx00000000000000c2',
+    componentAppsecret: 'other',
+    token: 'otherToken',
+    encodingAESKey: 'ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210zyxwvut',
+  };
   beforeAll(async () => {
     sim = await startSimulator({ components: [C, OTHER] });
   });
@@ -167,7 +172,9 @@ describe('handlers against the simulator', () => {
   it('plain official-account OAuth: URL, code exchange, user info', async () => {
     const app = DEMO_APPS[0]!;
     const client = createClient({ appType: 'official_account', appid: app.appid, appsecret: app.secret, baseUrl: sim.url, validation: 'strict' });
-    const { code, openid } = sim.oauthAuthorize(oauthAuthorizeUrl({ appid: app.appid, redirectUri: 'https://example.com/cb', scope: 'snsapi_userinfo', state: 's1' }));
+    const { code, openid } = sim.oauthAuthorize(
+      oauthAuthorizeUrl({ appid: app.appid, redirectUri: 'https://example.com/cb', scope: 'snsapi_userinfo', state: 's1' }),
+    );
     const token = await OAuth.getAccessToken(client, { code });
     expect(token).toMatchObject({ openid, scope: 'snsapi_userinfo' });
     expect(await OAuth.getUserInfo(client, { access_token: token.access_token, openid })).toMatchObject({ openid, nickname: '微信用户' });
@@ -182,7 +189,9 @@ describe('handlers against the simulator', () => {
     await deliverTicket(sim, component);
     const page = component.authPageHandler({ redirectUri: 'https://platform.example.com/back', authType: 1 });
     const pc = await (await page(new Request('https://platform.example.com/auth'))).text();
-    expect(pc).toMatch(/href="https:\/\/mp\.weixin\.qq\.com\/cgi-bin\/componentloginpage\?component_appid=wx00000000000000c1&amp;pre_auth_code=preauthcode%40%40%40/);
+    expect(pc).toMatch(
+      /href="https:\/\/mp\.weixin\.qq\.com\/cgi-bin\/componentloginpage\?component_appid=wx00000000000000c1&amp;pre_auth_code=preauthcode%40%40%40/,
+    );
     const mobile = await page(new Request('https://platform.example.com/auth', { headers: { 'user-agent': 'Mozilla/5.0 MicroMessenger/8.0.40' } }));
     expect(await mobile.text()).toContain('https://open.weixin.qq.com/wxaopen/safe/bindcomponent?action=bindcomponent&amp;no_scan=1&amp;');
   });

@@ -14,7 +14,14 @@ const clients: Partial<Record<string, Client>> = {};
 beforeAll(async () => {
   sim = await startSimulator();
   for (const app of DEMO_APPS) {
-    clients[app.appType] = createClient({ appType: app.appType, appid: app.appid, appsecret: app.secret, baseUrl: sim.url, validation: 'strict', retry: { retries: 0 } });
+    clients[app.appType] = createClient({
+      appType: app.appType,
+      appid: app.appid,
+      appsecret: app.secret,
+      baseUrl: sim.url,
+      validation: 'strict',
+      retry: { retries: 0 },
+    });
   }
 });
 afterAll(() => sim.close());
@@ -38,7 +45,11 @@ function sample(f: RegistryField, key: string): unknown {
     case 'map':
       return { k: sample(f.values!, key) };
     case 'object':
-      return Object.fromEntries(Object.entries(f.properties!).filter(([, p]) => !p.optional).map(([k, p]) => [k, sample(p, k)]));
+      return Object.fromEntries(
+        Object.entries(f.properties!)
+          .filter(([, p]) => !p.optional)
+          .map(([k, p]) => [k, sample(p, k)]),
+      );
   }
 }
 
@@ -71,7 +82,11 @@ describe('every catalog endpoint against its example', () => {
     const namespaces = { ...MiniProgram, ...OfficialAccount } as unknown as Record<string, Record<string, (...a: unknown[]) => Promise<unknown>>>;
     const fn = namespaces[entry.namespace]![entry.name]!;
     const all = { ...entry.params.query, ...entry.params.body, ...entry.params.form };
-    const params: Record<string, unknown> = Object.fromEntries(Object.entries(all).filter(([, f]) => !f.optional).map(([k, f]) => [k, sample(f, k)]));
+    const params: Record<string, unknown> = Object.fromEntries(
+      Object.entries(all)
+        .filter(([, f]) => !f.optional)
+        .map(([k, f]) => [k, sample(f, k)]),
+    );
     if (entry.id === 'Credential.getStableAccessToken') {
       const app = DEMO_APPS.find((a) => a.appType === appType)!;
       Object.assign(params, { appid: app.appid, secret: app.secret });

@@ -74,7 +74,10 @@ apps:
     const e = errorOf(() =>
       parseHubConfig({
         secret: 'short-secret',
-        apps: [{ appid: 'bad id!', appsecret: 'super-secret-value', appsecretEnv: 'X' }, { appid: 'wx0000000000000002', appType: 'robot' }],
+        apps: [
+          { appid: 'bad id!', appsecret: 'super-secret-value', appsecretEnv: 'X' },
+          { appid: 'wx0000000000000002', appType: 'robot' },
+        ],
         storage: { type: 'redis' },
         listen: { port: 'eighty' },
         unknown: true,

@@ -46,7 +46,8 @@ async function call(hub: Hub, path: string, body?: Record<string, string>): Prom
 }
 
 const current = async (hub: Hub, appid = OA) => (await call(hub, `/client/access_token?appid=${appid}`)).body.access_token as string;
-const report = async (hub: Hub, token: string, appid = OA) => (await call(hub, '/refresh/access_token', { appid, access_token: token })).body.access_token as string;
+const report = async (hub: Hub, token: string, appid = OA) =>
+  (await call(hub, '/refresh/access_token', { appid, access_token: token })).body.access_token as string;
 const fetches = (appid = OA) => sim.counters().tokenRequests[appid] ?? 0;
 
 describe('forced refresh of a common app', () => {
@@ -208,7 +209,9 @@ describe('forced refresh through the registry (component and authorizer tokens)'
     });
     await hub.ready();
     const stale = (await call(hub, '/client/component_access_token?appid=wxcomponent00002')).body.access_token as string;
-    const answers = await Promise.all(Array.from({ length: 10 }, () => call(hub, '/refresh/component_access_token', { appid: 'wxcomponent00002', access_token: stale })));
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => call(hub, '/refresh/component_access_token', { appid: 'wxcomponent00002', access_token: stale })),
+    );
     expect(answers.every((a) => a.status === 500)).toBe(true);
     expect(n).toBe(2);
   });

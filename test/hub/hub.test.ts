@@ -35,7 +35,11 @@ describe('hub routes', () => {
   const get = (path: string, secret: string | null = SECRET) =>
     fetch(`${server.url}${path}`, { headers: secret === null ? {} : { authorization: `Bearer ${secret}` } });
   const post = (path: string, body: unknown, secret = SECRET) =>
-    fetch(`${server.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
   // Moved forward where a test needs the hub's forced-refresh interval to have passed.
   let skewMs = 0;
@@ -69,7 +73,12 @@ describe('hub routes', () => {
   });
 
   it('401 without the secret or with a wrong one, on every route', async () => {
-    for (const path of ['/client/access_token?appid=' + OA, '/client/ticket?appid=' + OA + '&type=jsapi', '/client/component_access_token?appid=' + OA, '/nope']) {
+    for (const path of [
+      '/client/access_token?appid=' + OA,
+      '/client/ticket?appid=' + OA + '&type=jsapi',
+      '/client/component_access_token?appid=' + OA,
+      '/nope',
+    ]) {
       for (const secret of [null, '', 'wrong', SECRET.slice(0, -1), `${SECRET}x`]) {
         const res = await get(path, secret);
         expect(res.status, `${path} with ${secret}`).toBe(401);
@@ -165,7 +174,13 @@ describe('hub routes', () => {
   });
 
   it('reports WeChat failures as 502 with the errcode, without secrets', async () => {
-    const broken = createHub({ secret: SECRET, apps: [{ appid: OA, appType: 'official_account', appsecret: 'wrong-secret' }], baseUrl: sim.url, refresh: false, storage: memoryStorage() });
+    const broken = createHub({
+      secret: SECRET,
+      apps: [{ appid: OA, appType: 'official_account', appsecret: 'wrong-secret' }],
+      baseUrl: sim.url,
+      refresh: false,
+      storage: memoryStorage(),
+    });
     const res = await broken.handler(new Request(`http://hub/client/access_token?appid=${OA}`, { headers: { authorization: `Bearer ${SECRET}` } }));
     expect(res.status).toBe(502);
     const body = (await res.json()) as { error: string; errcode: number; message: string };
@@ -197,7 +212,10 @@ describe('hub registry (component plug-in point)', () => {
     expect(component.expires_in).toBeGreaterThan(7000);
     const authorizer = (await (await call('/client/access_token?appid=wxcomponent00001&authorizer_appid=wxauthorizer0001')).json()) as { access_token: string };
     expect(authorizer.access_token).toBe('a:1#2');
-    const refreshed = await call('/refresh/component_access_token', { method: 'POST', body: JSON.stringify({ appid: 'wxcomponent00001', access_token: 'c:wxcomponent00001#1' }) });
+    const refreshed = await call('/refresh/component_access_token', {
+      method: 'POST',
+      body: JSON.stringify({ appid: 'wxcomponent00001', access_token: 'c:wxcomponent00001#1' }),
+    });
     expect(((await refreshed.json()) as { access_token: string }).access_token).toBe('c:wxcomponent00001#3');
     expect((await call('/client/access_token?appid=wxcomponent00001&authorizer_appid=wxauthorizer0002')).status).toBe(404);
     // The component's hub client side.
@@ -250,10 +268,16 @@ describe('hubStorage when the hub is down', () => {
     const server = await hub.listen();
     try {
       const hc = hubStorage({ url: server.url, secret: 'not-the-secret', retries: 5, retryDelayMs: 1000 });
-      const error = await hc.accessToken(OA).get().catch((e: unknown) => e);
+      const error = await hc
+        .accessToken(OA)
+        .get()
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(WxStorageError);
       expect((error as Error).message).toMatch(/HTTP 401 \(check the hub secret\)/);
-      const unknown = await hubStorage({ url: server.url, secret: SECRET }).accessToken('wx9999999999999999').get().catch((e: unknown) => e);
+      const unknown = await hubStorage({ url: server.url, secret: SECRET })
+        .accessToken('wx9999999999999999')
+        .get()
+        .catch((e: unknown) => e);
       expect((unknown as Error).message).toMatch(/HTTP 404.*app wx9999999999999999 is not served by this hub/);
     } finally {
       await hub.close();

@@ -33,7 +33,11 @@ describe.skipIf(!REDIS_URL)('callback dedupe on redisSeenStore (real Redis)', ()
     const calls: Array<{ message: WxMessage; ctx: MessageContext }> = [];
     const errors: unknown[] = [];
     const handle = createMessageHandler({
-      token: TOKEN, encodingAESKey: AES_KEY, appid: APPID, now: () => NOW_MS, dedupe: store,
+      token: TOKEN,
+      encodingAESKey: AES_KEY,
+      appid: APPID,
+      now: () => NOW_MS,
+      dedupe: store,
       onMessage: (message, ctx) => void calls.push({ message, ctx }),
       onError: (error) => void errors.push(error),
       ...overrides,

@@ -14,7 +14,9 @@ function answer(path: string, method: 'get' | 'post', body: unknown, status = 20
   server.use(
     http[method](`${WX}${path}`, () => {
       calls++;
-      return typeof body === 'string' ? new HttpResponse(body, { status, headers: { 'content-type': 'text/html' } }) : HttpResponse.json(body as Record<string, unknown>, { status });
+      return typeof body === 'string'
+        ? new HttpResponse(body, { status, headers: { 'content-type': 'text/html' } })
+        : HttpResponse.json(body as Record<string, unknown>, { status });
     }),
   );
   return () => calls;
@@ -72,10 +74,12 @@ describe('errcode → typed error', () => {
 
   it('slow answers become WxTimeoutError', async () => {
     tokenEndpoint();
-    server.use(http.get(`${WX}/cgi-bin/material/get_materialcount`, async () => {
-      await new Promise((r) => setTimeout(r, 500));
-      return HttpResponse.json({});
-    }));
+    server.use(
+      http.get(`${WX}/cgi-bin/material/get_materialcount`, async () => {
+        await new Promise((r) => setTimeout(r, 500));
+        return HttpResponse.json({});
+      }),
+    );
     await expect(Material.getMaterialCount(testClient({ timeoutMs: 50, retry: { retries: 0 } }))).rejects.toBeInstanceOf(WxTimeoutError);
   });
 

@@ -7,16 +7,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Material } from '../../generated/official-account/index.js';
-import {
-  createClient,
-  hubStorage,
-  WxAbortError,
-  WxApiError,
-  WxError,
-  WxNetworkError,
-  WxStorageError,
-  WxTimeoutError,
-} from '../../src/index.js';
+import { createClient, hubStorage, WxAbortError, WxApiError, WxError, WxNetworkError, WxStorageError, WxTimeoutError } from '../../src/index.js';
 import type { Transport } from '../../src/transport/fetch.js';
 import { nodeTransport } from '../../src/transport/node.js';
 
@@ -260,7 +251,10 @@ describe('hub down', () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise((r) => closed.close(r));
     const hub = hubStorage({ url: `http://127.0.0.1:${port}`, secret: 'hub-secret-0123456789', retries: 0 });
-    const e = await hub.accessToken(APPID).get().catch((x: unknown) => x);
+    const e = await hub
+      .accessToken(APPID)
+      .get()
+      .catch((x: unknown) => x);
     expect(e).toBeInstanceOf(WxStorageError);
     expect((e as Error).message).toContain(`ECONNREFUSED 127.0.0.1:${port}`);
     expect(everything(e)).not.toContain('hub-secret-0123456789');

@@ -14,8 +14,9 @@ describe('binary endpoints', () => {
   it('return bytes with content type and filename', async () => {
     tokenEndpoint();
     server.use(
-      http.get(`${WX}/cgi-bin/media/get`, () =>
-        new HttpResponse(WxQrCode, { headers: { 'content-type': 'image/jpeg', 'content-disposition': 'attachment; filename="MEDIA_ID.jpg"' } }),
+      http.get(
+        `${WX}/cgi-bin/media/get`,
+        () => new HttpResponse(WxQrCode, { headers: { 'content-type': 'image/jpeg', 'content-disposition': 'attachment; filename="MEDIA_ID.jpg"' } }),
       ),
     );
     const r = await Material.getTempMedia(testClient(), { media_id: 'MEDIA_ID' });
@@ -58,7 +59,11 @@ describe('uploads', () => {
       yield bytes.slice(0, 2);
       yield bytes.slice(2);
     }
-    const r = await Material.addMaterial(testClient(), { type: 'video', media: { data: stream(), filename: 'clip.mp4' }, description: '{"title":"t","introduction":"i"}' });
+    const r = await Material.addMaterial(testClient(), {
+      type: 'video',
+      media: { data: stream(), filename: 'clip.mp4' },
+      description: '{"title":"t","introduction":"i"}',
+    });
     expect(r.media_id).toBe('M1');
     expect(got.type).toBe('video');
     expect(got.file?.name).toBe('clip.mp4');
@@ -69,7 +74,9 @@ describe('uploads', () => {
 
   it('refuse a value that is not a file', async () => {
     tokenEndpoint();
-    await expect(Material.uploadImage(testClient(), { media: 'not a file' as never })).rejects.toThrow(/media: expected a Blob or \{ data, filename, contentType\? \}/);
+    await expect(Material.uploadImage(testClient(), { media: 'not a file' as never })).rejects.toThrow(
+      /media: expected a Blob or \{ data, filename, contentType\? \}/,
+    );
   });
 });
 
@@ -83,7 +90,9 @@ describe('call styles', () => {
         return HttpResponse.json({ errcode: 0, errmsg: 'ok', value: 42 });
       }),
     );
-    const r = await testClient().request<{ value: number }>({ path: '/cgi-bin/new/thing', query: { lang: 'zh_CN' }, body: { a: 1 } }).withResponse();
+    const r = await testClient()
+      .request<{ value: number }>({ path: '/cgi-bin/new/thing', query: { lang: 'zh_CN' }, body: { a: 1 } })
+      .withResponse();
     expect(r.data.value).toBe(42);
     expect(seen.url).toBe(`${WX}/cgi-bin/new/thing?lang=zh_CN&access_token=T1`);
     expect(seen.body).toEqual({ a: 1 });
@@ -92,7 +101,9 @@ describe('call styles', () => {
 
   it('the bound facade calls the same functions', async () => {
     tokenEndpoint();
-    server.use(http.get(`${WX}/cgi-bin/material/get_materialcount`, () => HttpResponse.json({ voice_count: 9, video_count: 0, image_count: 0, news_count: 0 })));
+    server.use(
+      http.get(`${WX}/cgi-bin/material/get_materialcount`, () => HttpResponse.json({ voice_count: 9, video_count: 0, image_count: 0, news_count: 0 })),
+    );
     const oa = bind(testClient(), OfficialAccount);
     expect((await oa.Material.getMaterialCount()).voice_count).toBe(9);
   });
@@ -100,10 +111,12 @@ describe('call styles', () => {
   it('unknown parameters still reach WeChat (body for POST)', async () => {
     tokenEndpoint();
     let body: unknown;
-    server.use(http.post(`${WX}/cgi-bin/material/batchget_material`, async ({ request }) => {
-      body = await request.json();
-      return HttpResponse.json({ total_count: 0, item_count: 0, item: [] });
-    }));
+    server.use(
+      http.post(`${WX}/cgi-bin/material/batchget_material`, async ({ request }) => {
+        body = await request.json();
+        return HttpResponse.json({ total_count: 0, item_count: 0, item: [] });
+      }),
+    );
     await Material.batchGetMaterial(testClient(), { type: 'news', offset: 0, count: 1, brand_new_flag: true } as never);
     expect(body).toEqual({ type: 'news', offset: 0, count: 1, brand_new_flag: true });
   });

@@ -70,7 +70,15 @@ function wechat(routes: Record<string, (req: http.IncomingMessage, res: http.Ser
   };
 }
 
-const client = () => createClient({ appType: 'official_account', appid: 'wx00000000000000aa', appsecret: 'secret', baseUrl: base, transport: nodeTransport(), retry: { retries: 0 } });
+const client = () =>
+  createClient({
+    appType: 'official_account',
+    appid: 'wx00000000000000aa',
+    appsecret: 'secret',
+    baseUrl: base,
+    transport: nodeTransport(),
+    retry: { retries: 0 },
+  });
 
 describe('nodeTransport: bodies', () => {
   it('sends JSON and hands back a web Response the runtime reads', async () => {
@@ -92,7 +100,13 @@ describe('nodeTransport: bodies', () => {
   it('runs a generated endpoint end to end, token included', async () => {
     wechat({
       '/cgi-bin/material/batchget_material': (req, res, body) =>
-        json(res, { total_count: 1, item_count: 1, item: [{ media_id: 'M1', update_time: 1 }], token: new URL(req.url!, base).searchParams.get('access_token'), body: JSON.parse(body.toString()) }),
+        json(res, {
+          total_count: 1,
+          item_count: 1,
+          item: [{ media_id: 'M1', update_time: 1 }],
+          token: new URL(req.url!, base).searchParams.get('access_token'),
+          body: JSON.parse(body.toString()),
+        }),
     });
     const r = (await Material.batchGetMaterial(client(), { type: 'image', offset: 0, count: 20 })) as unknown as Record<string, unknown>;
     expect(r.item_count).toBe(1);
@@ -148,7 +162,11 @@ describe('nodeTransport: bodies', () => {
   });
 
   it('serves the buffered body through every Response reader, more than once', async () => {
-    wechat({ '/cgi-bin/x': (_req, res) => (res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': PNG.length }), res.end(Buffer.from(PNG))) });
+    wechat({
+      '/cgi-bin/x': (_req, res) => (
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': PNG.length }), res.end(Buffer.from(PNG))
+      ),
+    });
     const res = await nodeTransport().send(request());
     expect(Array.from(new Uint8Array(await res.arrayBuffer()))).toEqual(Array.from(PNG));
     expect(Array.from(new Uint8Array(await res.arrayBuffer()))).toEqual(Array.from(PNG));
@@ -198,7 +216,9 @@ describe('nodeTransport: bodies', () => {
 describe('nodeTransport: failures', () => {
   it('times out with WxTimeoutError, token redacted', async () => {
     wechat({ '/cgi-bin/x': () => undefined /* never answers */ });
-    const e = await nodeTransport().send(request({ timeoutMs: 100 })).catch((x: unknown) => x);
+    const e = await nodeTransport()
+      .send(request({ timeoutMs: 100 }))
+      .catch((x: unknown) => x);
     expect(e).toBeInstanceOf(WxTimeoutError);
     expect((e as WxTimeoutError).timeoutMs).toBe(100);
     expect((e as WxTimeoutError).endpoint).toBe('Test.call');
@@ -208,7 +228,9 @@ describe('nodeTransport: failures', () => {
 
   it('times out a server that sends headers and then stalls the body', async () => {
     wechat({ '/cgi-bin/x': (_req, res) => (res.writeHead(200, { 'content-type': 'application/json', 'content-length': 100 }), res.write('{"a":')) });
-    const e = await nodeTransport().send(request({ timeoutMs: 150 })).catch((x: unknown) => x);
+    const e = await nodeTransport()
+      .send(request({ timeoutMs: 150 }))
+      .catch((x: unknown) => x);
     expect(e).toBeInstanceOf(WxTimeoutError);
   });
 
@@ -217,7 +239,9 @@ describe('nodeTransport: failures', () => {
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((r) => closed.close(r));
-    const e = await nodeTransport().send(request({ url: new URL(`http://127.0.0.1:${port}/cgi-bin/x?access_token=${TOKEN}`) })).catch((x: unknown) => x);
+    const e = await nodeTransport()
+      .send(request({ url: new URL(`http://127.0.0.1:${port}/cgi-bin/x?access_token=${TOKEN}`) }))
+      .catch((x: unknown) => x);
     expect(e).toBeInstanceOf(WxNetworkError);
     expect((e as Error).message).toMatch(/ECONNREFUSED/);
     expect(JSON.stringify({ m: (e as Error).message, u: (e as WxNetworkError).url })).not.toContain(TOKEN);
@@ -225,7 +249,9 @@ describe('nodeTransport: failures', () => {
 
   it('maps a connection reset mid-response to WxNetworkError', async () => {
     wechat({ '/cgi-bin/x': (req, res) => (res.writeHead(200, { 'content-length': 100 }), res.write('{"a":'), setTimeout(() => req.socket.destroy(), 20)) });
-    const e = await nodeTransport().send(request()).catch((x: unknown) => x);
+    const e = await nodeTransport()
+      .send(request())
+      .catch((x: unknown) => x);
     expect(e).toBeInstanceOf(WxNetworkError);
   });
 
@@ -259,7 +285,9 @@ describe('nodeTransport: failures', () => {
   });
 
   it('refuses protocols other than http and https', async () => {
-    const e = await nodeTransport().send(request({ url: new URL('ftp://127.0.0.1/x') })).catch((x: unknown) => x);
+    const e = await nodeTransport()
+      .send(request({ url: new URL('ftp://127.0.0.1/x') }))
+      .catch((x: unknown) => x);
     expect(e).toBeInstanceOf(WxNetworkError);
   });
 });

@@ -26,7 +26,12 @@ describe('hooks', () => {
     const errors: ErrorEventInfo[] = [];
     const client = testClient({ hooks: { onRequest: (i) => requests.push(i), onResponse: (i) => responses.push(i), onError: (i) => errors.push(i) } });
     await Material.getMaterialCount(client);
-    expect(requests.map((r) => `${r.endpoint}#${r.attempt}`)).toEqual(['Credential.getAccessToken#1', 'Material.getMaterialCount#1', 'Credential.getAccessToken#1', 'Material.getMaterialCount#2']);
+    expect(requests.map((r) => `${r.endpoint}#${r.attempt}`)).toEqual([
+      'Credential.getAccessToken#1',
+      'Material.getMaterialCount#1',
+      'Credential.getAccessToken#1',
+      'Material.getMaterialCount#2',
+    ]);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ endpoint: 'Material.getMaterialCount', attempt: 1, next: 'replay', host: 'api.weixin.qq.com' });
     expect(responses.at(-1)).toMatchObject({ endpoint: 'Material.getMaterialCount', attempt: 2, status: 200 });
@@ -40,7 +45,14 @@ describe('hooks', () => {
     tokenEndpoint();
     server.use(http.get(`${WX}/cgi-bin/material/get_materialcount`, () => HttpResponse.json(counts)));
     const warnings: string[] = [];
-    const client = testClient({ logger: { warn: (m) => warnings.push(m) }, hooks: { onRequest: () => { throw new Error('metrics down'); } } });
+    const client = testClient({
+      logger: { warn: (m) => warnings.push(m) },
+      hooks: {
+        onRequest: () => {
+          throw new Error('metrics down');
+        },
+      },
+    });
     await expect(Material.getMaterialCount(client)).resolves.toEqual(counts);
     expect(warnings[0]).toMatch(/the onRequest hook threw: Error: metrics down/);
   });
@@ -50,11 +62,15 @@ describe('debug logging', () => {
   it('writes one line per request with the redacted URL, status, attempt and duration, and says so on retries', async () => {
     tokenEndpoint();
     let n = 0;
-    server.use(http.get(`${WX}/cgi-bin/material/get_materialcount`, () => (++n === 1 ? HttpResponse.json({ errcode: -1, errmsg: 'busy' }) : HttpResponse.json(counts))));
+    server.use(
+      http.get(`${WX}/cgi-bin/material/get_materialcount`, () => (++n === 1 ? HttpResponse.json({ errcode: -1, errmsg: 'busy' }) : HttpResponse.json(counts))),
+    );
     const lines: string[] = [];
     await Material.getMaterialCount(testClient({ logger: { warn: () => undefined, debug: (m) => lines.push(m) } }));
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatch(/^\[wxkit\] Credential\.getAccessToken GET https:\/\/api\.weixin\.qq\.com\/cgi-bin\/token\?grant_type=client_credential&appid=wx00000000000000aa&secret=\*\*\* attempt 1 → 200 \(\d+ ms\)$/);
+    expect(lines[0]).toMatch(
+      /^\[wxkit\] Credential\.getAccessToken GET https:\/\/api\.weixin\.qq\.com\/cgi-bin\/token\?grant_type=client_credential&appid=wx00000000000000aa&secret=\*\*\* attempt 1 → 200 \(\d+ ms\)$/,
+    );
     expect(lines[1]).toMatch(/Material\.getMaterialCount GET .*access_token=\*\*\* attempt 1 → WxApiError errcode -1 \(\d+ ms\); retrying in \d+ ms$/);
     expect(lines[2]).toMatch(/attempt 2 → 200/);
     expect(lines.join('\n')).not.toContain('test-secret-never-printed');
@@ -94,7 +110,9 @@ describe('backup hosts', () => {
       http.post(`${WX}/cgi-bin/message/custom/send`, () => (hits.push('api'), HttpResponse.error())),
       http.post('https://api2.weixin.qq.com/cgi-bin/message/custom/send', () => (hits.push('api2'), HttpResponse.json({ errcode: 0 }))),
     );
-    await expect(testClient().request({ method: 'POST', path: '/cgi-bin/message/custom/send', body: { touser: 'o' } })).rejects.toMatchObject({ name: 'WxNetworkError' });
+    await expect(testClient().request({ method: 'POST', path: '/cgi-bin/message/custom/send', body: { touser: 'o' } })).rejects.toMatchObject({
+      name: 'WxNetworkError',
+    });
     expect(hits).toEqual(['api']);
   });
 });

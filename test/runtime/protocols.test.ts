@@ -52,7 +52,12 @@ beforeEach(() => {
 });
 
 /** Signs an answer as WeChat Pay does in public-key mode. */
-function signedAnswer(res: http.ServerResponse, status: number, body: string, over: { timestamp?: number; serial?: string; signature?: string; tamper?: boolean } = {}) {
+function signedAnswer(
+  res: http.ServerResponse,
+  status: number,
+  body: string,
+  over: { timestamp?: number; serial?: string; signature?: string; tamper?: boolean } = {},
+) {
   const timestamp = String(over.timestamp ?? Math.floor(Date.now() / 1000));
   const nonce = randomBytes(8).toString('hex');
   const signature = over.signature ?? createSign('RSA-SHA256').update(`${timestamp}\n${nonce}\n${body}\n`).sign(platform.privateKey, 'base64');
@@ -93,7 +98,8 @@ describe('Pay v3 REST: PUT with a path parameter, a header parameter and a signe
   const answer = JSON.stringify({ item_id: 'a/b 1', state: 'SUCCESS', amount: 100 });
 
   it('signs the request, fills and encodes the path, sends the header, and verifies the signed answer', async () => {
-    handler = (req, body, res) => (verifyRequest(req, body) ? signedAnswer(res, 200, answer) : signedAnswer(res, 401, JSON.stringify({ code: 'SIGN_ERROR', message: 'bad signature' })));
+    handler = (req, body, res) =>
+      verifyRequest(req, body) ? signedAnswer(res, 200, answer) : signedAnswer(res, 401, JSON.stringify({ code: 'SIGN_ERROR', message: 'bad signature' }));
     const data = await Pay.updateItem(pay(), { item_id: 'a/b 1', 'Wechatpay-Serial': PUB_KEY_ID, amount: 100, note: 'hello' });
     expect(data).toEqual({ item_id: 'a/b 1', state: 'SUCCESS', amount: 100 });
     expect(seen[0]).toMatchObject({ method: 'PUT', url: '/v3/fixture/items/a%2Fb%201' });
@@ -103,7 +109,10 @@ describe('Pay v3 REST: PUT with a path parameter, a header parameter and a signe
 
   it('a tampered answer is a WxCryptoError and no data', async () => {
     handler = (_req, _body, res) => signedAnswer(res, 200, answer, { tamper: true });
-    await expect(Pay.updateItem(pay(), { item_id: 'x', 'Wechatpay-Serial': PUB_KEY_ID, amount: 1 })).rejects.toMatchObject({ name: 'WxCryptoError', reason: 'signature' });
+    await expect(Pay.updateItem(pay(), { item_id: 'x', 'Wechatpay-Serial': PUB_KEY_ID, amount: 1 })).rejects.toMatchObject({
+      name: 'WxCryptoError',
+      reason: 'signature',
+    });
   });
 
   it('a stale timestamp, a signature probe and an unknown serial are refused', async () => {
@@ -117,7 +126,8 @@ describe('Pay v3 REST: PUT with a path parameter, a header parameter and a signe
   });
 
   it('an HTTP error with { code, message, detail } is a WxPayError; a 5xx is retried only on an idempotent operation', async () => {
-    handler = (_req, _body, res) => signedAnswer(res, 400, JSON.stringify({ code: 'PARAM_ERROR', message: 'amount must be positive', detail: { field: 'amount' } }));
+    handler = (_req, _body, res) =>
+      signedAnswer(res, 400, JSON.stringify({ code: 'PARAM_ERROR', message: 'amount must be positive', detail: { field: 'amount' } }));
     const e = await Pay.updateItem(pay(), { item_id: 'x', 'Wechatpay-Serial': PUB_KEY_ID, amount: -1 }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(WxPayError);
     expect(e).toMatchObject({ version: 'v3', status: 400, code: 'PARAM_ERROR', detail: { field: 'amount' }, endpoint: 'Fixture.updateItem' });
@@ -131,7 +141,11 @@ describe('Pay v2 XML: the sign inside the body, a signed XML answer', () => {
   function xmlAnswer(res: http.ServerResponse, fields: Record<string, string>, opts: { badSign?: boolean } = {}) {
     const signed = { ...fields, sign: opts.badSign ? '0'.repeat(32) : signV2(fields, V2_KEY) };
     res.writeHead(200, { 'content-type': 'text/xml' });
-    res.end(`<xml>${Object.entries(signed).map(([k, v]) => `<${k}><![CDATA[${v}]]></${k}>`).join('')}</xml>`);
+    res.end(
+      `<xml>${Object.entries(signed)
+        .map(([k, v]) => `<${k}><![CDATA[${v}]]></${k}>`)
+        .join('')}</xml>`,
+    );
   }
   function requestFields(body: string): Record<string, string> {
     return parseXml(body).value as Record<string, string>;
@@ -141,7 +155,12 @@ describe('Pay v2 XML: the sign inside the body, a signed XML answer', () => {
     handler = (_req, body, res) => {
       const f = requestFields(body);
       const ok = f.sign === signV2(f, V2_KEY) && f.mch_id === MCHID && f.appid === 'wxd930ea5d5a258f4f';
-      xmlAnswer(res, ok ? { return_code: 'SUCCESS', result_code: 'SUCCESS', out_trade_no: f.out_trade_no!, trade_state: 'SUCCESS' } : { return_code: 'FAIL', return_msg: 'SIGNERROR' });
+      xmlAnswer(
+        res,
+        ok
+          ? { return_code: 'SUCCESS', result_code: 'SUCCESS', out_trade_no: f.out_trade_no!, trade_state: 'SUCCESS' }
+          : { return_code: 'FAIL', return_msg: 'SIGNERROR' },
+      );
     };
     const data = await Pay.queryOrder(pay(), { out_trade_no: 'T20261202001' });
     expect(data).toMatchObject({ return_code: 'SUCCESS', out_trade_no: 'T20261202001', trade_state: 'SUCCESS' });
@@ -149,7 +168,8 @@ describe('Pay v2 XML: the sign inside the body, a signed XML answer', () => {
   });
 
   it('result_code FAIL is a WxPayError with err_code; a wrong answer sign is a WxCryptoError', async () => {
-    handler = (_req, _body, res) => xmlAnswer(res, { return_code: 'SUCCESS', result_code: 'FAIL', err_code: 'ORDERNOTEXIST', err_code_des: '此交易订单号不存在' });
+    handler = (_req, _body, res) =>
+      xmlAnswer(res, { return_code: 'SUCCESS', result_code: 'FAIL', err_code: 'ORDERNOTEXIST', err_code_des: '此交易订单号不存在' });
     await expect(Pay.queryOrder(pay(), { out_trade_no: 'none' })).rejects.toMatchObject({ name: 'WxPayError', version: 'v2', code: 'ORDERNOTEXIST' });
     handler = (_req, _body, res) => xmlAnswer(res, { return_code: 'SUCCESS', result_code: 'SUCCESS' }, { badSign: true });
     await expect(Pay.queryOrder(pay(), { out_trade_no: 'x' })).rejects.toMatchObject({ name: 'WxCryptoError', reason: 'signature' });
@@ -194,7 +214,8 @@ describe('WeCom group robot: the key scheme', () => {
     handler = (req, body, res) => {
       const url = new URL(req.url!, base);
       res.setHeader('content-type', 'application/json');
-      if (url.searchParams.get('key') !== ROBOT_KEY) return res.end(JSON.stringify({ errcode: 93000, errmsg: `invalid webhook url, key=${url.searchParams.get('key')}` }));
+      if (url.searchParams.get('key') !== ROBOT_KEY)
+        return res.end(JSON.stringify({ errcode: 93000, errmsg: `invalid webhook url, key=${url.searchParams.get('key')}` }));
       res.end(JSON.stringify({ errcode: 0, errmsg: 'ok', echo: JSON.parse(body).msgtype }));
     };
     const robot = createWebhook({ key: ROBOT_KEY, baseUrl: base });

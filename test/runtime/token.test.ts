@@ -158,7 +158,7 @@ describe('TokenManager', () => {
     });
     for (let i = 0; i < 50; i++) expect(await tm.get()).toBe('SECRET_TOKEN_1');
     expect(fetches).toBe(1);
-    expect(warnings).toEqual(['[wxkit] wxkit:wx1:access_token: WeChat\'s answer has expires_in undefined; keeping the token for the documented 7200 s']);
+    expect(warnings).toEqual(["[wxkit] wxkit:wx1:access_token: WeChat's answer has expires_in undefined; keeping the token for the documented 7200 s"]);
     const expiresAt = await tm.expiresAt('SECRET_TOKEN_1');
     expect(expiresAt! - Date.now()).toBeGreaterThan(7_190_000);
   });
@@ -256,7 +256,10 @@ describe('fileStorage', () => {
     };
     const a = testClient({ storage });
     const b = testClient({ storage });
-    const calls = Promise.all([...Array.from({ length: 20 }, () => Material.getMaterialCount(a)), ...Array.from({ length: 20 }, () => Material.getMaterialCount(b))]);
+    const calls = Promise.all([
+      ...Array.from({ length: 20 }, () => Material.getMaterialCount(a)),
+      ...Array.from({ length: 20 }, () => Material.getMaterialCount(b)),
+    ]);
     // The token request stays open until one client fetches and the other waits on its lock.
     await Promise.all([tokens.requested, contended.promise]);
     gate.resolve();

@@ -49,28 +49,65 @@ function harness(overrides: Partial<MessageHandlerOptions> & { startMs?: number;
 }
 
 const xml = (fields: Record<string, string | number>): string =>
-  `<xml>${Object.entries(fields).map(([k, v]) => (typeof v === 'number' ? `<${k}>${v}</${k}>` : `<${k}><![CDATA[${v}]]></${k}>`)).join('')}</xml>`;
+  `<xml>${Object.entries(fields)
+    .map(([k, v]) => (typeof v === 'number' ? `<${k}>${v}</${k}>` : `<${k}><![CDATA[${v}]]></${k}>`))
+    .join('')}</xml>`;
 
 const event = (name: string, extra: Record<string, string | number>): string =>
   xml({ ToUserName: 'gh_account', FromUserName: 'openid_user', CreateTime: 1700000000, MsgType: 'event', Event: name, ...extra });
 
-const info = (infoType: string, extra: Record<string, string | number>): string =>
-  xml({ AppId: APPID, CreateTime: 1700000000, InfoType: infoType, ...extra });
+const info = (infoType: string, extra: Record<string, string | number>): string => xml({ AppId: APPID, CreateTime: 1700000000, InfoType: infoType, ...extra });
 
 describe('distinct pushes are never taken for retries', () => {
   // Pairs that share account, sender, CreateTime and event/info type, and differ only in the ids
   // WeChat puts elsewhere in the push.
   const pairs: Array<[string, string, string]> = [
     ['two CLICKs with different EventKeys in one second', eventXml('CLICK', 'MENU_A'), eventXml('CLICK', 'MENU_B')],
-    ['two SCANs of different QR codes in one second', event('SCAN', { EventKey: '1', Ticket: 'ticket-a' }), event('SCAN', { EventKey: '2', Ticket: 'ticket-b' })],
-    ['two TEMPLATESENDJOBFINISH with different MsgID', event('TEMPLATESENDJOBFINISH', { MsgID: '200163836', Status: 'success' }), event('TEMPLATESENDJOBFINISH', { MsgID: '200163840', Status: 'success' })],
-    ['two MASSSENDJOBFINISH with different MsgID', event('MASSSENDJOBFINISH', { MsgID: '1000001625', Status: 'send success', TotalCount: 10 }), event('MASSSENDJOBFINISH', { MsgID: '1000001626', Status: 'send success', TotalCount: 10 })],
-    ['a TEMPLATESENDJOBFINISH whose status differs', event('TEMPLATESENDJOBFINISH', { MsgID: '200163836', Status: 'success' }), event('TEMPLATESENDJOBFINISH', { MsgID: '200163836', Status: 'failed:user block' })],
-    ['two authorized pushes for different authorizers', info('authorized', { AuthorizerAppid: 'wxauthorizer0001', AuthorizationCode: 'code-1' }), info('authorized', { AuthorizerAppid: 'wxauthorizer0002', AuthorizationCode: 'code-2' })],
-    ['two unauthorized pushes for different authorizers', info('unauthorized', { AuthorizerAppid: 'wxauthorizer0001' }), info('unauthorized', { AuthorizerAppid: 'wxauthorizer0002' })],
-    ['two verify tickets stamped with the same second', info('component_verify_ticket', { ComponentVerifyTicket: 'ticket@@@one' }), info('component_verify_ticket', { ComponentVerifyTicket: 'ticket@@@two' })],
-    ['two WeCom contact changes for different members', event('change_contact', { ChangeType: 'update_user', UserID: 'zhangsan' }), event('change_contact', { ChangeType: 'update_user', UserID: 'lisi' })],
-    ['two pushes without any CreateTime', xml({ ToUserName: 'gh_account', MsgType: 'event', Event: 'custom', Id: 'a' }), xml({ ToUserName: 'gh_account', MsgType: 'event', Event: 'custom', Id: 'b' })],
+    [
+      'two SCANs of different QR codes in one second',
+      event('SCAN', { EventKey: '1', Ticket: 'ticket-a' }),
+      event('SCAN', { EventKey: '2', Ticket: 'ticket-b' }),
+    ],
+    [
+      'two TEMPLATESENDJOBFINISH with different MsgID',
+      event('TEMPLATESENDJOBFINISH', { MsgID: '200163836', Status: 'success' }),
+      event('TEMPLATESENDJOBFINISH', { MsgID: '200163840', Status: 'success' }),
+    ],
+    [
+      'two MASSSENDJOBFINISH with different MsgID',
+      event('MASSSENDJOBFINISH', { MsgID: '1000001625', Status: 'send success', TotalCount: 10 }),
+      event('MASSSENDJOBFINISH', { MsgID: '1000001626', Status: 'send success', TotalCount: 10 }),
+    ],
+    [
+      'a TEMPLATESENDJOBFINISH whose status differs',
+      event('TEMPLATESENDJOBFINISH', { MsgID: '200163836', Status: 'success' }),
+      event('TEMPLATESENDJOBFINISH', { MsgID: '200163836', Status: 'failed:user block' }),
+    ],
+    [
+      'two authorized pushes for different authorizers',
+      info('authorized', { AuthorizerAppid: 'wxauthorizer0001', AuthorizationCode: 'code-1' }),
+      info('authorized', { AuthorizerAppid: 'wxauthorizer0002', AuthorizationCode: 'code-2' }),
+    ],
+    [
+      'two unauthorized pushes for different authorizers',
+      info('unauthorized', { AuthorizerAppid: 'wxauthorizer0001' }),
+      info('unauthorized', { AuthorizerAppid: 'wxauthorizer0002' }),
+    ],
+    [
+      'two verify tickets stamped with the same second',
+      info('component_verify_ticket', { ComponentVerifyTicket: 'ticket@@@one' }),
+      info('component_verify_ticket', { ComponentVerifyTicket: 'ticket@@@two' }),
+    ],
+    [
+      'two WeCom contact changes for different members',
+      event('change_contact', { ChangeType: 'update_user', UserID: 'zhangsan' }),
+      event('change_contact', { ChangeType: 'update_user', UserID: 'lisi' }),
+    ],
+    [
+      'two pushes without any CreateTime',
+      xml({ ToUserName: 'gh_account', MsgType: 'event', Event: 'custom', Id: 'a' }),
+      xml({ ToUserName: 'gh_account', MsgType: 'event', Event: 'custom', Id: 'b' }),
+    ],
   ];
 
   it.each(pairs)('%s both reach onMessage', async (_, first, second) => {
@@ -154,7 +191,10 @@ describe('a push is remembered for as long as its timestamp is accepted', () => 
     const clock = { ms: NOW_MS };
     const calls: WxMessage[] = [];
     const handle = createMessageHandler({
-      token: TOKEN, encodingAESKey: AES_KEY, appid: APPID, now: () => clock.ms,
+      token: TOKEN,
+      encodingAESKey: AES_KEY,
+      appid: APPID,
+      now: () => clock.ms,
       onMessage: (m) => void calls.push(m),
     });
     const captured = safePost(textXml('x'));

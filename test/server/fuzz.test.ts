@@ -31,8 +31,19 @@ describe(`fuzz (seed ${SEED})`, () => {
     const safeSeen: WxMessage[] = [];
     const plainSeen: WxMessage[] = [];
     const common = { token: TOKEN, appid: APPID, now: () => NOW_MS, dedupe: false as const, maxBodyBytes: 64 * 1024, onError: () => undefined };
-    const safe = createMessageHandler({ ...common, encodingAESKey: AES_KEY, onMessage: (m) => { safeSeen.push(m); } });
-    const plain = createMessageHandler({ ...common, onMessage: (m) => { plainSeen.push(m); } });
+    const safe = createMessageHandler({
+      ...common,
+      encodingAESKey: AES_KEY,
+      onMessage: (m) => {
+        safeSeen.push(m);
+      },
+    });
+    const plain = createMessageHandler({
+      ...common,
+      onMessage: (m) => {
+        plainSeen.push(m);
+      },
+    });
 
     const messages = [
       textXml('fuzz 你好 🌏'),
@@ -53,14 +64,24 @@ describe(`fuzz (seed ${SEED})`, () => {
     const mutateText = (text: string): string => {
       const at = int(text.length + 1);
       switch (int(8)) {
-        case 0: return text.slice(0, at);
-        case 1: return `<!DOCTYPE x [<!ENTITY e "${'e'.repeat(int(50))}">]>${text}`;
-        case 2: return text.slice(0, at) + '<!ENTITY x SYSTEM "file:///etc/passwd">' + text.slice(at);
-        case 3: { const n = 1 + int(3000); return '<a>'.repeat(n) + text + '</a>'.repeat(n); }
-        case 4: return text.slice(0, at) + randomUnicode() + text.slice(at);
-        case 5: return text.slice(0, at) + text.slice(int(text.length)); // duplicate / drop a segment
-        case 6: return text.replace(/<\/?[A-Za-z]+>/, '');
-        default: return text.slice(0, at) + pick(['&', '&amp', '&#x0;', '<?pi?>', ']]>', '<![CDATA[', '</xml>', '"', '{', '}']) + text.slice(at);
+        case 0:
+          return text.slice(0, at);
+        case 1:
+          return `<!DOCTYPE x [<!ENTITY e "${'e'.repeat(int(50))}">]>${text}`;
+        case 2:
+          return text.slice(0, at) + '<!ENTITY x SYSTEM "file:///etc/passwd">' + text.slice(at);
+        case 3: {
+          const n = 1 + int(3000);
+          return '<a>'.repeat(n) + text + '</a>'.repeat(n);
+        }
+        case 4:
+          return text.slice(0, at) + randomUnicode() + text.slice(at);
+        case 5:
+          return text.slice(0, at) + text.slice(int(text.length)); // duplicate / drop a segment
+        case 6:
+          return text.replace(/<\/?[A-Za-z]+>/, '');
+        default:
+          return text.slice(0, at) + pick(['&', '&amp', '&#x0;', '<?pi?>', ']]>', '<![CDATA[', '</xml>', '"', '{', '}']) + text.slice(at);
       }
     };
     const mutateBytes = (text: string): Uint8Array => {
@@ -79,7 +100,10 @@ describe(`fuzz (seed ${SEED})`, () => {
       if (roll === 0) q.delete(name);
       else if (roll === 1) q.set(name, value.slice(0, int(value.length + 1)));
       else if (roll === 2) q.set(name, String(Number(NOW_S) + pick([-100000, -301, 301, 99999999])));
-      else { const at = int(Math.max(value.length, 1)); q.set(name, value.slice(0, at) + pick(['0', 'a', 'f', '%', ' ']) + value.slice(at + 1)); }
+      else {
+        const at = int(Math.max(value.length, 1));
+        q.set(name, value.slice(0, at) + pick(['0', 'a', 'f', '%', ' ']) + value.slice(at + 1));
+      }
       return q;
     };
 

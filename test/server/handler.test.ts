@@ -12,9 +12,7 @@ import {
   type MessageHandlerOptions,
   type WxMessage,
 } from '../../src/callbacks/index.js';
-import {
-  AES_KEY, APPID, BASE, NOW_MS, NOW_S, TOKEN, crypto, eventXml, openReply, plainPost, plainQuery, safePost, sealPush, textXml,
-} from './helpers.js';
+import { AES_KEY, APPID, BASE, NOW_MS, NOW_S, TOKEN, crypto, eventXml, openReply, plainPost, plainQuery, safePost, sealPush, textXml } from './helpers.js';
 import { readFixtureJson, type CryptoCase } from '../reference.js';
 
 // The official WXBizMsgCrypt vectors, embedded in test/fixtures/vectors (crypto.test.ts checks them).
@@ -31,10 +29,7 @@ interface Harness {
   errors: Array<{ error: unknown; ctx: ErrorContext }>;
 }
 
-function harness(
-  overrides: Partial<MessageHandlerOptions> = {},
-  reply: (m: WxMessage) => HandlerResult | Promise<HandlerResult> = () => undefined,
-): Harness {
+function harness(overrides: Partial<MessageHandlerOptions> = {}, reply: (m: WxMessage) => HandlerResult | Promise<HandlerResult> = () => undefined): Harness {
   const calls: Harness['calls'] = [];
   const errors: Harness['errors'] = [];
   const handle = createMessageHandler({
@@ -78,13 +73,23 @@ describe('GET URL verification', () => {
   it('answers the decrypted echostr for WeCom-style verification (official sample)', async () => {
     for (const c of vectors.filter((v) => v.type === 'wecom_verify_url')) {
       const { input, expected } = c;
-      const h = harness({ token: input.token!, encodingAESKey: input.encoding_aes_key!, appid: expected.receive_id!, now: () => Number(input.timestamp) * 1000 });
+      const h = harness({
+        token: input.token!,
+        encodingAESKey: input.encoding_aes_key!,
+        appid: expected.receive_id!,
+        now: () => Number(input.timestamp) * 1000,
+      });
       // echostr arrives URL-encoded; URLSearchParams encodes it exactly as WeChat does.
       const query = { msg_signature: input.msg_signature!, timestamp: input.timestamp!, nonce: input.nonce!, echostr: input.echostr! };
       const res = await h.handle(get(query));
       expect(await res.text()).toBe(expected.echostr_plain);
       expect(res.status).toBe(200);
-      const other = harness({ token: input.token!, encodingAESKey: input.encoding_aes_key!, appid: 'wwsomeoneelse', now: () => Number(input.timestamp) * 1000 });
+      const other = harness({
+        token: input.token!,
+        encodingAESKey: input.encoding_aes_key!,
+        appid: 'wwsomeoneelse',
+        now: () => Number(input.timestamp) * 1000,
+      });
       expect((await other.handle(get(query))).status).toBe(403);
       expect((await h.handle(get({ ...query, msg_signature: '1'.repeat(40) }))).status).toBe(401);
     }
@@ -109,10 +114,16 @@ describe('GET URL verification', () => {
 describe('POST modes', () => {
   it('plaintext mode (official mini program JSON example)', async () => {
     const { input, expected } = vector('mp-push/plain-post-signature');
-    const body = JSON.parse(JSON.stringify({
-      ToUserName: 'gh_97417a04a28d', FromUserName: 'o9AgO5Kd5ggOC-bXrbNODIiE3bGY', CreateTime: 1714037059,
-      MsgType: 'event', Event: 'debug_demo', debug_str: 'hello world',
-    })) as object;
+    const body = JSON.parse(
+      JSON.stringify({
+        ToUserName: 'gh_97417a04a28d',
+        FromUserName: 'o9AgO5Kd5ggOC-bXrbNODIiE3bGY',
+        CreateTime: 1714037059,
+        MsgType: 'event',
+        Event: 'debug_demo',
+        debug_str: 'hello world',
+      }),
+    ) as object;
     const h = harness({ token: input.token!, encodingAESKey: undefined, appid: 'wxba5fad812f8e6fb9', now: () => Number(input.timestamp) * 1000 });
     const query = new URLSearchParams({ signature: expected.signature!, timestamp: input.timestamp!, nonce: input.nonce! });
     const res = await h.handle(plainPost(JSON.stringify(body), query));
@@ -138,7 +149,9 @@ describe('POST modes', () => {
       const format = input.post_body!.startsWith('{') ? 'json' : 'xml';
       expect(res.headers.get('content-type')).toContain(format);
       const ownCrypto = createCrypto({
-        token: input.token!, encodingAESKey: input.encoding_aes_key!, receiveId: input.receive_id!,
+        token: input.token!,
+        encodingAESKey: input.encoding_aes_key!,
+        receiveId: input.receive_id!,
       });
       const sealed = await res.text();
       const fields = format === 'json' ? (JSON.parse(sealed) as Record<string, string>) : (parseMessage(sealed) as unknown as Record<string, string>);
@@ -167,9 +180,17 @@ describe('POST modes', () => {
   });
 
   it('replies: builder objects, strings and nothing', async () => {
-    const h = harness({}, (m) => (m.kind === 'event.CLICK' ? replyNews(m, [{ Title: 'T', Url: 'https://example.com' }]) : m.kind === 'text' ? `echo: ${m.Content}` : undefined));
+    const h = harness({}, (m) =>
+      m.kind === 'event.CLICK' ? replyNews(m, [{ Title: 'T', Url: 'https://example.com' }]) : m.kind === 'text' ? `echo: ${m.Content}` : undefined,
+    );
     const text = openReply(await (await h.handle(safePost(textXml('hello')))).text());
-    expect(parseMessage(text)).toMatchObject({ kind: 'text', Content: 'echo: hello', ToUserName: 'openid_user', FromUserName: 'gh_account', CreateTime: Number(NOW_S) });
+    expect(parseMessage(text)).toMatchObject({
+      kind: 'text',
+      Content: 'echo: hello',
+      ToUserName: 'openid_user',
+      FromUserName: 'gh_account',
+      CreateTime: Number(NOW_S),
+    });
     const news = openReply(await (await h.handle(safePost(eventXml('CLICK')))).text());
     expect(parseMessage(news)).toMatchObject({ MsgType: 'news', ArticleCount: 1 });
     expect(await (await h.handle(safePost(eventXml('VIEW')))).text()).toBe('success');
@@ -185,28 +206,53 @@ describe('hostile input is refused before user code', () => {
   const future = String(Number(NOW_S) + 301);
   const cases: Array<[string, number, () => Request, Partial<MessageHandlerOptions>?]> = [
     ['wrong plain signature', 401, () => plainPost(textXml('x'), plainQuery(NOW_S, '1', 'wrong-token')), { allowPlaintext: true }],
-    ['wrong msg_signature', 401, () => {
-      const { body, query } = sealPush(textXml('x'));
-      query.set('msg_signature', crypto.signature(NOW_S, 'other', 'x'));
-      return plainPost(body, query);
-    }],
-    ['Encrypt swapped after signing', 401, () => {
-      const { body, query } = sealPush(textXml('x'));
-      return plainPost(body.replace(/<Encrypt><!\[CDATA\[(.)/, (_, c: string) => `<Encrypt><![CDATA[${c === 'A' ? 'B' : 'A'}`), query);
-    }],
+    [
+      'wrong msg_signature',
+      401,
+      () => {
+        const { body, query } = sealPush(textXml('x'));
+        query.set('msg_signature', crypto.signature(NOW_S, 'other', 'x'));
+        return plainPost(body, query);
+      },
+    ],
+    [
+      'Encrypt swapped after signing',
+      401,
+      () => {
+        const { body, query } = sealPush(textXml('x'));
+        return plainPost(
+          body.replace(/<Encrypt><!\[CDATA\[(.)/, (_, c: string) => `<Encrypt><![CDATA[${c === 'A' ? 'B' : 'A'}`),
+          query,
+        );
+      },
+    ],
     ['missing signature', 400, () => plainPost(textXml('x'), new URLSearchParams({ timestamp: NOW_S, nonce: '1' })), { allowPlaintext: true }],
     ['missing msg_signature', 400, () => plainPost('<xml/>', new URLSearchParams({ timestamp: NOW_S, nonce: '1', encrypt_type: 'aes' }))],
     ['missing timestamp', 400, () => plainPost(textXml('x'), new URLSearchParams({ signature: 'a', nonce: '1' })), { allowPlaintext: true }],
-    ['malformed timestamp', 400, () => plainPost(textXml('x'), new URLSearchParams({ signature: 'a', nonce: '1', timestamp: '1e9' })), { allowPlaintext: true }],
+    [
+      'malformed timestamp',
+      400,
+      () => plainPost(textXml('x'), new URLSearchParams({ signature: 'a', nonce: '1', timestamp: '1e9' })),
+      { allowPlaintext: true },
+    ],
     ['stale timestamp (plain)', 403, () => plainPost(textXml('x'), plainQuery(stale)), { allowPlaintext: true }],
     ['future timestamp (safe)', 403, () => safePost(textXml('x'), { timestamp: future })],
     ['plaintext while encryption is configured', 403, () => plainPost(textXml('x'))],
     ['declared body over the limit', 413, () => safePost(textXml('x'.repeat(2000))), { maxBodyBytes: 1000 }],
-    ['streamed body over the limit', 413, () => {
-      const chunk = new TextEncoder().encode('<xml>' + 'x'.repeat(600));
-      const stream = new ReadableStream<Uint8Array>({ pull(c) { c.enqueue(chunk); } }); // never ends
-      return new Request(`${BASE}?${plainQuery()}`, { method: 'POST', body: stream, duplex: 'half' } as RequestInit);
-    }, { maxBodyBytes: 1000, allowPlaintext: true }],
+    [
+      'streamed body over the limit',
+      413,
+      () => {
+        const chunk = new TextEncoder().encode('<xml>' + 'x'.repeat(600));
+        const stream = new ReadableStream<Uint8Array>({
+          pull(c) {
+            c.enqueue(chunk);
+          },
+        }); // never ends
+        return new Request(`${BASE}?${plainQuery()}`, { method: 'POST', body: stream, duplex: 'half' } as RequestInit);
+      },
+      { maxBodyBytes: 1000, allowPlaintext: true },
+    ],
     ['malformed XML', 400, () => plainPost('<xml><a></xml>'), { allowPlaintext: true }],
     ['malformed JSON', 400, () => plainPost('{"ToUserName":'), { allowPlaintext: true }],
     ['neither XML nor JSON', 400, () => plainPost('ToUserName=a'), { allowPlaintext: true }],
@@ -214,27 +260,39 @@ describe('hostile input is refused before user code', () => {
     ['entity inside the decrypted body', 400, () => safePost(`<!DOCTYPE x [<!ENTITY e "boom">]>${textXml('&e;')}`)],
     ['processing instruction', 400, () => safePost(`<xml><?evil?></xml>`)],
     ['invalid UTF-8', 400, () => plainPost(new Uint8Array([0x3c, 0x78, 0xff, 0xfe])), { allowPlaintext: true }],
-    ['envelope without Encrypt', 400, () => {
-      const { query } = sealPush(textXml('x'));
-      return plainPost('<xml><ToUserName>a</ToUserName></xml>', query);
-    }],
+    [
+      'envelope without Encrypt',
+      400,
+      () => {
+        const { query } = sealPush(textXml('x'));
+        return plainPost('<xml><ToUserName>a</ToUserName></xml>', query);
+      },
+    ],
     ['encrypted body without msg_signature', 400, () => plainPost(sealPush(textXml('x')).body), { allowPlaintext: true }],
-    ['bad base64 with a valid signature', 400, () => {
-      const query = new URLSearchParams({ timestamp: NOW_S, nonce: '1', msg_signature: crypto.signature(NOW_S, '1', '!!!!') });
-      return plainPost('<xml><Encrypt>!!!!</Encrypt></xml>', query);
-    }],
+    [
+      'bad base64 with a valid signature',
+      400,
+      () => {
+        const query = new URLSearchParams({ timestamp: NOW_S, nonce: '1', msg_signature: crypto.signature(NOW_S, '1', '!!!!') });
+        return plainPost('<xml><Encrypt>!!!!</Encrypt></xml>', query);
+      },
+    ],
     ['receiveId of another app', 403, () => safePost(textXml('x'), { receiveCrypto: otherCrypto })],
     ['PUT', 405, () => new Request(BASE, { method: 'PUT', body: 'x' })],
-    ['body stream that errors (client went away)', 400, () => {
-      const { query } = sealPush(textXml('x'));
-      const stream = new ReadableStream<Uint8Array>({
-        start(c) {
-          c.enqueue(new TextEncoder().encode('<xml>'));
-          c.error(new Error('socket hang up'));
-        },
-      });
-      return new Request(`${BASE}?${query}`, { method: 'POST', body: stream, duplex: 'half' } as RequestInit);
-    }],
+    [
+      'body stream that errors (client went away)',
+      400,
+      () => {
+        const { query } = sealPush(textXml('x'));
+        const stream = new ReadableStream<Uint8Array>({
+          start(c) {
+            c.enqueue(new TextEncoder().encode('<xml>'));
+            c.error(new Error('socket hang up'));
+          },
+        });
+        return new Request(`${BASE}?${query}`, { method: 'POST', body: stream, duplex: 'half' } as RequestInit);
+      },
+    ],
   ];
 
   it.each(cases)('%s → %i', async (_, status, build, overrides) => {
@@ -324,7 +382,10 @@ describe('errors in user code', () => {
   it('the default onError prints one line without body or secrets', async () => {
     const spy = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const handle = createMessageHandler({
-      token: TOKEN, encodingAESKey: AES_KEY, appid: APPID, now: () => NOW_MS,
+      token: TOKEN,
+      encodingAESKey: AES_KEY,
+      appid: APPID,
+      now: () => NOW_MS,
       onMessage: async () => {
         throw new Error('multi\nline failure');
       },
@@ -338,15 +399,23 @@ describe('errors in user code', () => {
 
   it('a throwing onError, an invalid return value and an impossible reply still answer success', async () => {
     const h = createMessageHandler({
-      token: TOKEN, encodingAESKey: AES_KEY, appid: APPID, now: () => NOW_MS,
-      onMessage: () => { throw new Error('x'); },
-      onError: () => { throw new Error('hook failed too'); },
+      token: TOKEN,
+      encodingAESKey: AES_KEY,
+      appid: APPID,
+      now: () => NOW_MS,
+      onMessage: () => {
+        throw new Error('x');
+      },
+      onError: () => {
+        throw new Error('hook failed too');
+      },
     });
     expect((await h(safePost(textXml('x')))).status).toBe(200);
     const bad = harness({}, () => 42 as unknown as HandlerResult);
     expect(await (await bad.handle(safePost(textXml('x')))).text()).toBe('success');
     expect(bad.errors[0]).toMatchObject({ ctx: { stage: 'reply' } });
-    const info = '<xml><AppId>wxcomponent</AppId><CreateTime>1700000000</CreateTime><InfoType>component_verify_ticket</InfoType><ComponentVerifyTicket>t</ComponentVerifyTicket></xml>';
+    const info =
+      '<xml><AppId>wxcomponent</AppId><CreateTime>1700000000</CreateTime><InfoType>component_verify_ticket</InfoType><ComponentVerifyTicket>t</ComponentVerifyTicket></xml>';
     const noTarget = harness({}, () => 'cannot reply to a platform push');
     expect(await (await noTarget.handle(safePost(info))).text()).toBe('success');
     expect(noTarget.calls[0]!.message.kind).toBe('info.component_verify_ticket');

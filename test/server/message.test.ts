@@ -22,27 +22,72 @@ const sample = (file: string): WxMessage => {
 // anything else must come back as 'unknown' with its fields intact.
 const TYPED_MESSAGES = new Set(['text', 'image', 'voice', 'video', 'shortvideo', 'location', 'link', 'miniprogrampage']);
 const TYPED_EVENTS = new Set([
-  'subscribe', 'unsubscribe', 'SCAN', 'LOCATION', 'CLICK', 'VIEW', 'scancode_push', 'scancode_waitmsg',
-  'pic_sysphoto', 'pic_photo_or_album', 'pic_weixin', 'location_select', 'TEMPLATESENDJOBFINISH',
-  'MASSSENDJOBFINISH', 'PUBLISHJOBFINISH', 'kf_create_session', 'kf_close_session', 'kf_switch_session',
-  'subscribe_msg_popup_event', 'subscribe_msg_change_event', 'subscribe_msg_sent_event',
-  'user_enter_tempsession', 'wxa_media_check',
+  'subscribe',
+  'unsubscribe',
+  'SCAN',
+  'LOCATION',
+  'CLICK',
+  'VIEW',
+  'scancode_push',
+  'scancode_waitmsg',
+  'pic_sysphoto',
+  'pic_photo_or_album',
+  'pic_weixin',
+  'location_select',
+  'TEMPLATESENDJOBFINISH',
+  'MASSSENDJOBFINISH',
+  'PUBLISHJOBFINISH',
+  'kf_create_session',
+  'kf_close_session',
+  'kf_switch_session',
+  'subscribe_msg_popup_event',
+  'subscribe_msg_change_event',
+  'subscribe_msg_sent_event',
+  'user_enter_tempsession',
+  'wxa_media_check',
   // WeCom
-  'change_contact', 'change_external_contact', 'change_external_chat', 'change_external_tag', 'sys_approval_change',
-  'batch_job_result', 'enter_agent', 'click', 'view', 'view_miniprogram', 'kf_msg_or_event',
+  'change_contact',
+  'change_external_contact',
+  'change_external_chat',
+  'change_external_tag',
+  'sys_approval_change',
+  'batch_job_result',
+  'enter_agent',
+  'click',
+  'view',
+  'view_miniprogram',
+  'kf_msg_or_event',
 ]);
 const TYPED_INFOS = new Set([
-  'component_verify_ticket', 'authorized', 'updateauthorized', 'unauthorized', 'notify_third_fasteregister',
+  'component_verify_ticket',
+  'authorized',
+  'updateauthorized',
+  'unauthorized',
+  'notify_third_fasteregister',
   // WeCom suites
-  'suite_ticket', 'create_auth', 'change_auth', 'cancel_auth', 'reset_permanent_code',
-  'change_contact', 'change_external_contact', 'change_external_chat', 'change_external_tag',
+  'suite_ticket',
+  'create_auth',
+  'change_auth',
+  'cancel_auth',
+  'reset_permanent_code',
+  'change_contact',
+  'change_external_contact',
+  'change_external_chat',
+  'change_external_tag',
 ]);
 
 // WeCom change events are typed per ChangeType; a sample with a ChangeType outside the documented
 // ones (easywechat's test reuses the event name) stays unknown.
 const CHANGE_TYPES: Record<string, readonly string[]> = {
   change_contact: ['create_user', 'update_user', 'delete_user', 'create_party', 'update_party', 'delete_party', 'update_tag'],
-  change_external_contact: ['add_external_contact', 'edit_external_contact', 'add_half_external_contact', 'del_external_contact', 'del_follow_user', 'transfer_fail'],
+  change_external_contact: [
+    'add_external_contact',
+    'edit_external_contact',
+    'add_half_external_contact',
+    'del_external_contact',
+    'del_follow_user',
+    'transfer_fail',
+  ],
 };
 
 function expectedKind(entry: XmlIndexEntry): string {
@@ -58,11 +103,7 @@ function expectedKind(entry: XmlIndexEntry): string {
 describe('own samples (test/fixtures/messages)', () => {
   it('cover every kind wxkit types, and some it does not', () => {
     const kinds = new Set(samples.map((e) => e.kind));
-    const typed = [
-      ...[...TYPED_MESSAGES],
-      ...[...TYPED_EVENTS].map((e) => `event.${e}`),
-      ...[...TYPED_INFOS].map((i) => `info.${i}`),
-    ];
+    const typed = [...[...TYPED_MESSAGES], ...[...TYPED_EVENTS].map((e) => `event.${e}`), ...[...TYPED_INFOS].map((i) => `info.${i}`)];
     expect(typed.filter((k) => !kinds.has(k))).toEqual([]);
     expect(kinds.has('unknown')).toBe(true);
     expect(new Set(samples.map((e) => e.file)).size).toBe(samples.length);
@@ -88,7 +129,13 @@ describe('field conversion', () => {
     const text = sample('mp/text.xml');
     // 7301234567890123456 is beyond 2^53: as a number it would have been rounded.
     expect(text).toMatchObject({ kind: 'text', Content: '早上好，wxkit <3 & friends', MsgId: '7301234567890123456', CreateTime: 1712345678 });
-    expect(sample('mp/location.xml')).toMatchObject({ kind: 'location', Location_X: 31.230416, Location_Y: 121.473701, Scale: 16, Label: '上海市黄浦区人民大道' });
+    expect(sample('mp/location.xml')).toMatchObject({
+      kind: 'location',
+      Location_X: 31.230416,
+      Location_Y: 121.473701,
+      Scale: 16,
+      Label: '上海市黄浦区人民大道',
+    });
     expect(sample('mp/voice-recognition.xml')).toMatchObject({ kind: 'voice', Recognition: '明天会下雨吗' });
     expect(sample('mp/text-from-article.xml')).toMatchObject({ kind: 'text', MsgDataId: '2247483650', Idx: '1' });
     expect(sample('work/text-with-agentid.xml')).toMatchObject({ kind: 'text', AgentID: 1000007 });
@@ -148,22 +195,30 @@ describe('field conversion', () => {
 
   it('third-party platform pushes', () => {
     expect(sample('component/component-verify-ticket.xml')).toMatchObject({
-      kind: 'info.component_verify_ticket', AppId: 'wx3e1d5f7a9b2c4d60', ComponentVerifyTicket: 'ticket@@@MadeUpVerifyTicket_Rt5Yu', CreateTime: 1712348000,
+      kind: 'info.component_verify_ticket',
+      AppId: 'wx3e1d5f7a9b2c4d60',
+      ComponentVerifyTicket: 'ticket@@@MadeUpVerifyTicket_Rt5Yu',
+      CreateTime: 1712348000,
     });
     expect(sample('component/authorized.xml')).toMatchObject({ kind: 'info.authorized', AuthorizationCodeExpiredTime: 1712351610 });
     // Text in a numeric field is kept as it came, not turned into NaN.
     expect(sample('component/authorized-placeholder-time.xml')).toMatchObject({ kind: 'info.authorized', AuthorizationCodeExpiredTime: '稍后过期' });
     expect(sample('component/notify-third-fasteregister.xml')).toMatchObject({
-      kind: 'info.notify_third_fasteregister', status: 0, info: { code_type: 1, name: '示例科技有限公司' },
+      kind: 'info.notify_third_fasteregister',
+      status: 0,
+      info: { code_type: 1, name: '示例科技有限公司' },
     });
   });
 
   it('mini program JSON: string ids stay strings, long integers are not rounded', () => {
     expect(sample('miniprogram/customer-service-text.json')).toMatchObject({
-      kind: 'text', MsgId: 'f00dbabe1234abcd5678ef90_1712347020', CreateTime: 1712347020,
+      kind: 'text',
+      MsgId: 'f00dbabe1234abcd5678ef90_1712347020',
+      CreateTime: 1712347020,
     });
     expect(sample('miniprogram/subscribe-msg-sent.json')).toMatchObject({ List: { MsgID: '2914523487016566785' } });
-    const json = '{"ToUserName":"a","FromUserName":"b","CreateTime":1409659813,"MsgType":"text",' +
+    const json =
+      '{"ToUserName":"a","FromUserName":"b","CreateTime":1409659813,"MsgType":"text",' +
       '"Content":"n: 12345678901234567890, \\"q\\": 98765432109876543210","MsgId":4561255354251345929,"AgentID":218,' +
       '"Other":12345678901234567890,"Small":42}';
     expect(parseMessage(json)).toMatchObject({
@@ -321,7 +376,9 @@ describeReference('field conversion on the reference samples (../shared/referenc
     if (popupJson.kind !== 'event.subscribe_msg_popup_event') throw new Error('wrong kind');
     expect(popupJson.CreateTime).toBe(1610969440);
     expect(asArray(popupJson.List)[0]).toEqual({
-      TemplateId: 'VRR0UEO9VJOLs0MHlU0OilqX6MVFDwH3_3gz3Oc0NIc', SubscribeStatusString: 'accept', PopupScene: 0,
+      TemplateId: 'VRR0UEO9VJOLs0MHlU0OilqX6MVFDwH3_3gz3Oc0NIc',
+      SubscribeStatusString: 'accept',
+      PopupScene: 0,
     });
     const sent = byFile('wxjava-WxMaMessageTest__testSubscribeMsgSentEvent.xml');
     if (sent.kind !== 'event.subscribe_msg_sent_event') throw new Error('wrong kind');
@@ -330,12 +387,17 @@ describeReference('field conversion on the reference samples (../shared/referenc
 
   it('third-party platform pushes', () => {
     expect(byFile('official_component_verify_ticket')).toMatchObject({
-      kind: 'info.component_verify_ticket', AppId: 'some_appid', ComponentVerifyTicket: 'some_verify_ticket', CreateTime: 1413192605,
+      kind: 'info.component_verify_ticket',
+      AppId: 'some_appid',
+      ComponentVerifyTicket: 'some_verify_ticket',
+      CreateTime: 1413192605,
     });
     // The doc sample puts a placeholder in a numeric field: the text is kept, not turned into NaN.
     expect(byFile('component/official_authorized.xml')).toMatchObject({ kind: 'info.authorized', AuthorizationCodeExpiredTime: '过期时间' });
     expect(byFile('real_notify_third_fasteregister_redacted')).toMatchObject({
-      kind: 'info.notify_third_fasteregister', status: 0, info: { code_type: 1, name: 'xxx' },
+      kind: 'info.notify_third_fasteregister',
+      status: 0,
+      info: { code_type: 1, name: 'xxx' },
     });
   });
 });

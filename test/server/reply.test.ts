@@ -34,8 +34,7 @@ describe('reply builders match the expected replies (test/fixtures/replies)', ()
   });
 
   it('video, music, news, transfer_customer_service structurally', () => {
-    const same = (reply: WxReply, name: string): void =>
-      expect(parseXml(renderReplyXml(reply))).toEqual(parseXml(expected(name)));
+    const same = (reply: WxReply, name: string): void => expect(parseXml(renderReplyXml(reply))).toEqual(parseXml(expected(name)));
     same(replyVideo(incoming, { MediaId: 'media_reply_video_Wq2', Title: 'Three-minute setup', Description: 'How to connect your account' }, at), 'video');
     same(
       replyMusic(
@@ -77,8 +76,7 @@ describeReference('reply builders match the reference replies (../shared/referen
   });
 
   it('video, music, news, transfer_customer_service structurally', () => {
-    const same = (reply: WxReply, name: string): void =>
-      expect(parseXml(renderReplyXml(reply))).toEqual(parseXml(sample(name)));
+    const same = (reply: WxReply, name: string): void => expect(parseXml(renderReplyXml(reply))).toEqual(parseXml(sample(name)));
     same(replyVideo(from('toUser', 'fromUser'), { MediaId: 'media_id', Title: 'title', Description: 'ddfff' }, at), 'WxMpXmlOutVideoMessageTest');
     same(
       replyMusic(
@@ -138,9 +136,7 @@ describe('reply round trips', () => {
     const body = renderReplyXml(replyText(incoming, '加密回复'));
     for (const format of ['xml', 'json'] as const) {
       const sealed = sealReply(crypto, body, format, 1700000002);
-      const fields = format === 'xml'
-        ? (parseXml(sealed).value as Record<string, string>)
-        : (JSON.parse(sealed) as Record<string, string>);
+      const fields = format === 'xml' ? (parseXml(sealed).value as Record<string, string>) : (JSON.parse(sealed) as Record<string, string>);
       expect(String(fields['TimeStamp'])).toBe('1700000002');
       expect(crypto.verify(fields['MsgSignature']!, String(fields['TimeStamp']), fields['Nonce']!, fields['Encrypt']!)).toBe(true);
       expect(readEnvelope(sealed).encrypt).toBe(fields['Encrypt']);
@@ -150,7 +146,12 @@ describe('reply round trips', () => {
 
   it('refuses impossible replies', () => {
     expect(() => replyNews(incoming, [])).toThrow(WxError);
-    expect(() => replyNews(incoming, Array.from({ length: 9 }, () => ({ Title: 't' })))).toThrow(WxError);
+    expect(() =>
+      replyNews(
+        incoming,
+        Array.from({ length: 9 }, () => ({ Title: 't' })),
+      ),
+    ).toThrow(WxError);
     expect(() => replyText({} as never, 'x')).toThrow(WxError);
   });
 });

@@ -46,9 +46,7 @@ export function isLoopbackHost(host) {
 export const BLOCKED_CODE = 'EWXKIT_NETWORK_BLOCKED';
 
 function blockedError(what, target) {
-  const error = new Error(
-    `[wxkit tests] network guard: refused ${what} to ${target}; tests may only reach loopback (127.0.0.1, ::1, localhost)`,
-  );
+  const error = new Error(`[wxkit tests] network guard: refused ${what} to ${target}; tests may only reach loopback (127.0.0.1, ::1, localhost)`);
   error.code = BLOCKED_CODE;
   return error;
 }

@@ -92,20 +92,20 @@ describe('what the guard lets through', () => {
     expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe('local');
     expect(await (await fetch(`http://localhost:${port}/`)).text()).toBe('local');
     const viaHttp = await new Promise<string>((resolve, reject) => {
-      http.get({ host: '127.0.0.1', port, path: '/' }, (res) => {
-        let text = '';
-        res.on('data', (d: Buffer) => (text += d.toString()));
-        res.on('end', () => resolve(text));
-      }).on('error', reject);
+      http
+        .get({ host: '127.0.0.1', port, path: '/' }, (res) => {
+          let text = '';
+          res.on('data', (d: Buffer) => (text += d.toString()));
+          res.on('end', () => resolve(text));
+        })
+        .on('error', reject);
     });
     expect(viaHttp).toBe('local');
     expect(takeViolations()).toEqual([]);
   });
 
   describe('requests msw answers', () => {
-    const msw = setupServer(
-      mswHttp.get('https://api.weixin.qq.com/cgi-bin/token', () => HttpResponse.json({ access_token: 'MOCKED', expires_in: 7200 })),
-    );
+    const msw = setupServer(mswHttp.get('https://api.weixin.qq.com/cgi-bin/token', () => HttpResponse.json({ access_token: 'MOCKED', expires_in: 7200 })));
     beforeAll(() => msw.listen({ onUnhandledRequest: 'error' }));
     afterAll(() => msw.close());
 
@@ -116,11 +116,13 @@ describe('what the guard lets through', () => {
       });
       // The default export: msw patches the module object, which a namespace import does not follow.
       const body = await new Promise<string>((resolve, reject) => {
-        https.get('https://api.weixin.qq.com/cgi-bin/token', (res) => {
-          let text = '';
-          res.on('data', (d: Buffer) => (text += d.toString()));
-          res.on('end', () => resolve(text));
-        }).on('error', reject);
+        https
+          .get('https://api.weixin.qq.com/cgi-bin/token', (res) => {
+            let text = '';
+            res.on('data', (d: Buffer) => (text += d.toString()));
+            res.on('end', () => resolve(text));
+          })
+          .on('error', reject);
       });
       expect(JSON.parse(body)).toMatchObject({ access_token: 'MOCKED' });
       expect(takeViolations()).toEqual([]);

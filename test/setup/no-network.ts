@@ -29,8 +29,10 @@ function report(violations: NetworkViolation[], where: string): string {
     const by = v.pid !== undefined ? ` (child process ${v.pid}: ${v.command ?? ''})` : v.test ? ` (in "${v.test}")` : '';
     return `  - ${v.what} to ${v.target}${by}`;
   });
-  return `[wxkit tests] ${where} tried to leave loopback; tests must not use the network:\n${lines.join('\n')}\n` +
-    'Answer the request with an msw handler or the local simulator instead.';
+  return (
+    `[wxkit tests] ${where} tried to leave loopback; tests must not use the network:\n${lines.join('\n')}\n` +
+    'Answer the request with an msw handler or the local simulator instead.'
+  );
 }
 
 afterEach(() => {

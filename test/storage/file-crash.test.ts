@@ -106,7 +106,7 @@ describe('fileStorage crash safety', () => {
     );
   }, 120_000);
 
-  it('a fresh store removes temp files of dead writers and old ones, and keeps a live writer\'s', async () => {
+  it("a fresh store removes temp files of dead writers and old ones, and keeps a live writer's", async () => {
     const d = dir();
     await fileStorage({ dir: d }).set('k', 'v');
     const dead = await deadPid();
@@ -133,11 +133,7 @@ describe('fileStorage crash safety', () => {
     const seen: (string | undefined)[] = [];
     for (let i = 0; i < 100; i++) {
       await a.set('k', `v${i}`);
-      await Promise.all([
-        b.deleteIf!('k', 'not-the-stored-one'),
-        a.set('k', `w${i}`),
-        ...Array.from({ length: 3 }, async () => seen.push(await b.get('k'))),
-      ]);
+      await Promise.all([b.deleteIf!('k', 'not-the-stored-one'), a.set('k', `w${i}`), ...Array.from({ length: 3 }, async () => seen.push(await b.get('k')))]);
       expect(await b.get('k'), `round ${i}`).toBe(`w${i}`);
     }
     expect(seen).not.toContain(undefined);

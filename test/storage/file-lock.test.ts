@@ -24,7 +24,13 @@ const dir = () => {
   return d;
 };
 const holder = (d: string, action: string, ttlMs = OLD_TTL_MS, key = 'refresh') => {
-  const h = spawnHolder({ WXKIT_HOLDER_STORE: 'file', WXKIT_HOLDER_DIR: d, WXKIT_HOLDER_KEY: key, WXKIT_HOLDER_TTL_MS: String(ttlMs), WXKIT_HOLDER_ACTION: action });
+  const h = spawnHolder({
+    WXKIT_HOLDER_STORE: 'file',
+    WXKIT_HOLDER_DIR: d,
+    WXKIT_HOLDER_KEY: key,
+    WXKIT_HOLDER_TTL_MS: String(ttlMs),
+    WXKIT_HOLDER_ACTION: action,
+  });
   children.push(h);
   return h;
 };
@@ -69,7 +75,7 @@ describe('fileStorage lock: crashed holders', () => {
     expect(fetches).toBe(1);
   });
 
-  it('when processes race for a dead holder\'s lock, exactly one wins', async () => {
+  it("when processes race for a dead holder's lock, exactly one wins", async () => {
     const d = dir();
     const h = holder(d, 'hold');
     await h.waitFor(/locked/);
@@ -80,7 +86,10 @@ describe('fileStorage lock: crashed holders', () => {
     // The winner renews its lease; nobody else may get in for well past a lease.
     await sleep(4000);
     const winners = racers.filter((r) => /got \d+/.test(r.output()));
-    expect(winners.map((r) => r.output().trim()), 'more than one process holds the lock').toEqual([winner]);
+    expect(
+      winners.map((r) => r.output().trim()),
+      'more than one process holds the lock',
+    ).toEqual([winner]);
     await Promise.all(racers.map((r) => r.kill()));
   });
 

@@ -57,7 +57,7 @@ export function spawnHolder(env: Record<string, string>): Holder {
           // Let the last output arrive before deciding.
           setTimeout(() => {
             check();
-            if (listeners.has(check)) (done(), reject(new Error(`child exited (${String(code)}) before printing ${pattern}:\n${out}`)));
+            if (listeners.has(check)) done(), reject(new Error(`child exited (${String(code)}) before printing ${pattern}:\n${out}`));
           }, 50);
         });
       });

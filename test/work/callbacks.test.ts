@@ -28,7 +28,10 @@ function seal(plaintext: string, receiveId: string, format: 'xml' | 'aibot' = 'x
   return new Request(`https://example.com/wecom?${q}`, { method: 'POST', body });
 }
 
-function collect(options: { corpid: string } | { suiteId: string } | { robot: true }, reply?: (m: WxMessage) => ReturnType<Parameters<typeof createWorkMessageHandler>[0]['onMessage']>) {
+function collect(
+  options: { corpid: string } | { suiteId: string } | { robot: true },
+  reply?: (m: WxMessage) => ReturnType<Parameters<typeof createWorkMessageHandler>[0]['onMessage']>,
+) {
   const seen: WxMessage[] = [];
   const errors: unknown[] = [];
   const handler = createWorkMessageHandler({
@@ -46,14 +49,24 @@ describe('official WeCom vectors through the handler', () => {
   it('URL verification: the echostr is decrypted and answered (receiveid = corpid)', async () => {
     const { input, expected } = vector('demo/wecom-verify-url');
     const handler = createWorkMessageHandler({
-      corpid: expected.receive_id!, token: input.token!, encodingAESKey: input.encoding_aes_key!, now: () => Number(input.timestamp) * 1000, onMessage: () => undefined,
+      corpid: expected.receive_id!,
+      token: input.token!,
+      encodingAESKey: input.encoding_aes_key!,
+      now: () => Number(input.timestamp) * 1000,
+      onMessage: () => undefined,
     });
     const q = new URLSearchParams({ msg_signature: input.msg_signature!, timestamp: input.timestamp!, nonce: input.nonce!, echostr: input.echostr! });
     const res = await handler(new Request(`https://example.com/wecom?${q}`));
     expect(res.status).toBe(200);
     expect(await res.text()).toBe(expected.echostr_plain);
     // The same check for another corp is refused: the ciphertext names this corp.
-    const other = createWorkMessageHandler({ corpid: 'wwsomeoneelse00001', token: input.token!, encodingAESKey: input.encoding_aes_key!, now: () => Number(input.timestamp) * 1000, onMessage: () => undefined });
+    const other = createWorkMessageHandler({
+      corpid: 'wwsomeoneelse00001',
+      token: input.token!,
+      encodingAESKey: input.encoding_aes_key!,
+      now: () => Number(input.timestamp) * 1000,
+      onMessage: () => undefined,
+    });
     expect((await other(new Request(`https://example.com/wecom?${q}`))).status).toBe(403);
   });
 
@@ -61,7 +74,10 @@ describe('official WeCom vectors through the handler', () => {
     const { input, expected } = vector('demo/wecom-decrypt-xml');
     const seen: WxMessage[] = [];
     const handler = createWorkMessageHandler({
-      corpid: input.receive_id!, token: input.token!, encodingAESKey: input.encoding_aes_key!, now: () => Number(input.timestamp) * 1000,
+      corpid: input.receive_id!,
+      token: input.token!,
+      encodingAESKey: input.encoding_aes_key!,
+      now: () => Number(input.timestamp) * 1000,
       onMessage: (m) => void seen.push(m),
     });
     const q = new URLSearchParams({ msg_signature: input.msg_signature!, timestamp: input.timestamp!, nonce: input.nonce! });
@@ -73,7 +89,13 @@ describe('official WeCom vectors through the handler', () => {
 
   it('the legacy WeCom vectors too', async () => {
     const { input, expected } = vector('demo/legacy-wecom-verify-url');
-    const handler = createWorkMessageHandler({ corpid: expected.receive_id!, token: input.token!, encodingAESKey: input.encoding_aes_key!, now: () => Number(input.timestamp) * 1000, onMessage: () => undefined });
+    const handler = createWorkMessageHandler({
+      corpid: expected.receive_id!,
+      token: input.token!,
+      encodingAESKey: input.encoding_aes_key!,
+      now: () => Number(input.timestamp) * 1000,
+      onMessage: () => undefined,
+    });
     const q = new URLSearchParams({ msg_signature: input.msg_signature!, timestamp: input.timestamp!, nonce: input.nonce!, echostr: input.echostr! });
     expect(await (await handler(new Request(`https://example.com/?${q}`))).text()).toBe(expected.echostr_plain);
   });
@@ -96,7 +118,9 @@ describe('receiveid per URL', () => {
   it('refuses plaintext and wrong options', async () => {
     const app = collect({ corpid: CORP });
     const q = new URLSearchParams({ signature: sha1Signature([TOKEN, TS, '1']), timestamp: TS, nonce: '1' });
-    expect((await app.handler(new Request(`https://example.com/?${q}`, { method: 'POST', body: readFixture('messages/work/event-click.xml') }))).status).toBe(403);
+    expect((await app.handler(new Request(`https://example.com/?${q}`, { method: 'POST', body: readFixture('messages/work/event-click.xml') }))).status).toBe(
+      403,
+    );
     const base = { token: TOKEN, encodingAESKey: KEY, onMessage: () => undefined };
     expect(() => createWorkMessageHandler({ ...base } as never)).toThrow(WxConfigError);
     expect(() => createWorkMessageHandler({ ...base, corpid: CORP, suiteId: SUITE } as never)).toThrow(WxConfigError);
@@ -106,7 +130,9 @@ describe('receiveid per URL', () => {
 
 describe('typed WeCom pushes', () => {
   it('every own sample parses to its kind through the handler', async () => {
-    const index = readFixtureJson<Array<{ file: string; kind: string }>>('messages/index.json').filter((e) => e.file.startsWith('work/') && e.file.endsWith('.xml'));
+    const index = readFixtureJson<Array<{ file: string; kind: string }>>('messages/index.json').filter(
+      (e) => e.file.startsWith('work/') && e.file.endsWith('.xml'),
+    );
     for (const entry of index) {
       const text = readFixture(`messages/${entry.file}`);
       const suitePush = text.includes('<SuiteId>');
@@ -130,7 +156,13 @@ describe('typed WeCom pushes', () => {
 
 describe('passive replies', () => {
   it('text and news replies to an app message are sealed with the corpid', async () => {
-    const app = collect({ corpid: CORP }, (m) => (m.kind === 'text' ? replyText(m, `收到: ${m.Content}`) : m.kind === 'event.click' ? replyNews(m, [{ Title: '今日', Url: 'https://example.com/today' }]) : undefined));
+    const app = collect({ corpid: CORP }, (m) =>
+      m.kind === 'text'
+        ? replyText(m, `收到: ${m.Content}`)
+        : m.kind === 'event.click'
+          ? replyNews(m, [{ Title: '今日', Url: 'https://example.com/today' }])
+          : undefined,
+    );
     const res = await app.handler(seal(readFixture('messages/work/text-with-agentid.xml'), CORP));
     const outer = parseMessage(await res.text()) as unknown as { Encrypt: string; MsgSignature: string; TimeStamp: number; Nonce: string };
     const c = createCrypto({ token: TOKEN, encodingAESKey: KEY, receiveId: CORP });
@@ -146,14 +178,23 @@ describe('passive replies', () => {
 
 describe('intelligent robots (JSON, receiveid "")', () => {
   it('decrypts the lower-case envelope, types the message, and answers in kind', async () => {
-    const robot = collect({ robot: true }, (m) => (m.kind === 'aibot.text' ? aibotStream({ id: 'stream-1', content: `echo ${m.text.content}`, finish: true }) : m.kind === 'aibot.event' ? 'welcome' : undefined));
+    const robot = collect({ robot: true }, (m) =>
+      m.kind === 'aibot.text'
+        ? aibotStream({ id: 'stream-1', content: `echo ${m.text.content}`, finish: true })
+        : m.kind === 'aibot.event'
+          ? 'welcome'
+          : undefined,
+    );
     const res = await robot.handler(seal(readFixture('messages/work/aibot-text.json'), '', 'aibot'));
     expect(res.status).toBe(200);
     const outer = JSON.parse(await res.text()) as { encrypt: string; msgsignature: string; timestamp: string; nonce: string };
     expect(Object.keys(outer).sort()).toEqual(['encrypt', 'msgsignature', 'nonce', 'timestamp']);
     const c = createCrypto({ token: TOKEN, encodingAESKey: KEY, receiveId: '' });
     expect(c.verify(outer.msgsignature, outer.timestamp, outer.nonce, outer.encrypt)).toBe(true);
-    expect(JSON.parse(c.decrypt(outer.encrypt).message)).toEqual({ msgtype: 'stream', stream: { id: 'stream-1', finish: true, content: 'echo @bot 今天天气' } });
+    expect(JSON.parse(c.decrypt(outer.encrypt).message)).toEqual({
+      msgtype: 'stream',
+      stream: { id: 'stream-1', finish: true, content: 'echo @bot 今天天气' },
+    });
 
     const welcome = await robot.handler(seal(readFixture('messages/work/aibot-event.json'), '', 'aibot'));
     const w = JSON.parse(await welcome.text()) as { encrypt: string };

@@ -21,7 +21,8 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 beforeEach(() => sim.reset());
 
-const user = (client: ReturnType<typeof createWorkClient>, userid = 'zhangsan') => client.request<{ userid: string }>({ path: '/cgi-bin/user/get', query: { userid } });
+const user = (client: ReturnType<typeof createWorkClient>, userid = 'zhangsan') =>
+  client.request<{ userid: string }>({ path: '/cgi-bin/user/get', query: { userid } });
 
 describe('createWorkClient tokens', () => {
   it('1,000 concurrent cold calls make 1 gettoken; an injected 42001 makes exactly 1 more', async () => {
@@ -95,8 +96,12 @@ describe('WeCom JS-SDK', () => {
   it('signs wx.config with the corp ticket and wx.agentConfig with the agent ticket, each fetched once', async () => {
     const client = createWorkClient({ corpid: CORP, agentid: APP.agentid, corpsecret: APP.secret, baseUrl: sim.url });
     const url = 'https://example.com/work/page?x=1#frag';
-    const configs = await Promise.all(Array.from({ length: 50 }, () => workJsapiConfig(client, { url, jsApiList: ['scanQRCode'], nonceStr: 'n0nce', timestamp: 1712345678 })));
-    const agents = await Promise.all(Array.from({ length: 50 }, () => workAgentConfig(client, { url, jsApiList: ['selectExternalContact'], nonceStr: 'n0nce', timestamp: 1712345678 })));
+    const configs = await Promise.all(
+      Array.from({ length: 50 }, () => workJsapiConfig(client, { url, jsApiList: ['scanQRCode'], nonceStr: 'n0nce', timestamp: 1712345678 })),
+    );
+    const agents = await Promise.all(
+      Array.from({ length: 50 }, () => workAgentConfig(client, { url, jsApiList: ['selectExternalContact'], nonceStr: 'n0nce', timestamp: 1712345678 })),
+    );
     expect(sim.work.counters().ticketRequests).toEqual({ [`${CORP}:jsapi`]: 1, [`${CORP}:agent_config`]: 1 });
     const [config] = configs;
     const [agent] = agents;

@@ -61,7 +61,9 @@ export function componentCall(p: PlatformState, path: string, componentAppid: st
           idc: 1,
           principal_name: 'Simulated Co., Ltd.',
           signature: 'simulated by wxkit',
-          ...(mp ? { MiniProgramInfo: { network: { RequestDomain: ['https://example.com'] }, categories: [{ first: '工具', second: '效率' }], visit_status: 0 } } : {}),
+          ...(mp
+            ? { MiniProgramInfo: { network: { RequestDomain: ['https://example.com'] }, categories: [{ first: '工具', second: '效率' }], visit_status: 0 } }
+            : {}),
           register_type: 0,
           account_status: 1,
           basic_config: { is_phone_configured: true, is_email_configured: true },
@@ -92,7 +94,9 @@ export function componentCall(p: PlatformState, path: string, componentAppid: st
       const count = Number(body.count);
       if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(count) || count < 1 || count > 500) return wx(40035, 'invalid offset or count');
       const all = [...p.authorizers].filter(([k]) => k.startsWith(`${componentAppid}/`));
-      const list = all.slice(offset, offset + count).map(([k, a]) => ({ authorizer_appid: k.slice(componentAppid.length + 1), refresh_token: a.refreshToken, auth_time: a.authTime }));
+      const list = all
+        .slice(offset, offset + count)
+        .map(([k, a]) => ({ authorizer_appid: k.slice(componentAppid.length + 1), refresh_token: a.refreshToken, auth_time: a.authTime }));
       return ok({ total_count: all.length, list });
     }
     case '/cgi-bin/component/clear_quota':

@@ -48,7 +48,18 @@ export class PlatformState {
   }
 
   reset(): void {
-    for (const m of [this.tickets, this.eventUrls, this.tokens, this.currentToken, this.preAuthCodes, this.authCodes, this.authorizers, this.oauthCodes, this.snsTokens, this.snsRefresh]) {
+    for (const m of [
+      this.tickets,
+      this.eventUrls,
+      this.tokens,
+      this.currentToken,
+      this.preAuthCodes,
+      this.authCodes,
+      this.authorizers,
+      this.oauthCodes,
+      this.snsTokens,
+      this.snsRefresh,
+    ]) {
       m.clear();
     }
     this.components.clear();

@@ -9,7 +9,12 @@ import type { AuthorizeOptions, AuthorizeResult, PushOptions, PushResult, Simula
 
 const TICKET_TTL_MS = 12 * 3600_000;
 
-export async function pushVerifyTicket(p: PlatformState, componentAppid: string, eventUrl?: string, options: PushOptions = {}): Promise<PushResult & { ticket: string }> {
+export async function pushVerifyTicket(
+  p: PlatformState,
+  componentAppid: string,
+  eventUrl?: string,
+  options: PushOptions = {},
+): Promise<PushResult & { ticket: string }> {
   const c = p.component(componentAppid);
   const ticket = options.ticket ?? `ticket@@@SIM_${randomBytes(24).toString('base64url')}`;
   const list = (p.tickets.get(componentAppid) ?? []).filter((t) => t.expiresAt > p.state.now());
@@ -84,7 +89,12 @@ export async function authorize(p: PlatformState, componentAppid: string, author
   return result;
 }
 
-export async function unauthorize(p: PlatformState, componentAppid: string, authorizerAppid: string, options: UnauthorizeOptions = {}): Promise<PushResult | undefined> {
+export async function unauthorize(
+  p: PlatformState,
+  componentAppid: string,
+  authorizerAppid: string,
+  options: UnauthorizeOptions = {},
+): Promise<PushResult | undefined> {
   const c = p.component(componentAppid);
   p.authorizers.delete(`${componentAppid}/${authorizerAppid}`);
   p.state.invalidate(authorizerAppid);
@@ -94,7 +104,13 @@ export async function unauthorize(p: PlatformState, componentAppid: string, auth
 }
 
 /** POSTs `inner` encrypted and signed as WeChat does: authorization events to the event URL, messages to the message URL. */
-export async function push(p: PlatformState, c: SimulatorComponent, url: string, inner: Record<string, string | number>, options: PushOptions = {}): Promise<PushResult> {
+export async function push(
+  p: PlatformState,
+  c: SimulatorComponent,
+  url: string,
+  inner: Record<string, string | number>,
+  options: PushOptions = {},
+): Promise<PushResult> {
   const crypto = createCrypto({ token: c.token, encodingAESKey: c.encodingAESKey, receiveId: c.componentAppid });
   const encrypt = crypto.encrypt(buildXml(inner));
   const timestamp = String(p.seconds());

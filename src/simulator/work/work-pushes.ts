@@ -22,12 +22,20 @@ export async function pushSigned(
   target.searchParams.set('msg_signature', c.signature(timestamp, nonce, encrypt));
   target.searchParams.set('timestamp', timestamp);
   target.searchParams.set('nonce', nonce);
-  const response = await fetch(target, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: buildXml({ ToUserName: outer.ToUserName, Encrypt: encrypt, AgentID: outer.AgentID }) });
+  const response = await fetch(target, {
+    method: 'POST',
+    headers: { 'content-type': 'text/xml' },
+    body: buildXml({ ToUserName: outer.ToUserName, Encrypt: encrypt, AgentID: outer.AgentID }),
+  });
   return { status: response.status, body: await response.text() };
 }
 
 /** WeCom's GET check of a callback URL: the echostr comes encrypted; a good server answers its plaintext. */
-export async function verifyUrl(crypto: { token: string; encodingAESKey: string; receiveId: string }, url: string, seconds: number): Promise<WorkPushResult & { echo: string }> {
+export async function verifyUrl(
+  crypto: { token: string; encodingAESKey: string; receiveId: string },
+  url: string,
+  seconds: number,
+): Promise<WorkPushResult & { echo: string }> {
   const c = createCrypto(crypto);
   const echo = String(1e15 + Math.floor(Math.random() * 1e15));
   const echostr = c.encrypt(echo);
@@ -58,7 +66,13 @@ export function eventUrlOf(w: WorkSimState, suiteId: string, url?: string): stri
 /** POSTs an instruction (InfoType) push for `suiteId`. */
 export function pushInstruction(w: WorkSimState, suiteId: string, inner: XmlBuildObject, url?: string): Promise<WorkPushResult> {
   const s = suiteOf(w, suiteId);
-  return pushSigned({ token: s.token, encodingAESKey: s.encodingAESKey, receiveId: suiteId }, eventUrlOf(w, suiteId, url), inner, { ToUserName: suiteId, AgentID: '' }, w.seconds());
+  return pushSigned(
+    { token: s.token, encodingAESKey: s.encodingAESKey, receiveId: suiteId },
+    eventUrlOf(w, suiteId, url),
+    inner,
+    { ToUserName: suiteId, AgentID: '' },
+    w.seconds(),
+  );
 }
 
 export async function pushSuiteTicket(w: WorkSimState, suiteId: string, url?: string): Promise<WorkPushResult & { ticket: string }> {
@@ -106,7 +120,12 @@ export async function install(w: WorkSimState, suiteId: string, corpid: string, 
   w.authCodes.set(authCode, { suiteId, corpid, expiresAt: w.now() + 600_000, used: false, reset: false });
   const result: InstallResult = { authCode, agentid };
   if (options.push ?? options.installUrl === undefined) {
-    result.push = await pushInstruction(w, suiteId, { SuiteId: suiteId, AuthCode: authCode, InfoType: 'create_auth', TimeStamp: w.seconds(), ...(state ? { State: state } : {}) }, options.eventUrl);
+    result.push = await pushInstruction(
+      w,
+      suiteId,
+      { SuiteId: suiteId, AuthCode: authCode, InfoType: 'create_auth', TimeStamp: w.seconds(), ...(state ? { State: state } : {}) },
+      options.eventUrl,
+    );
   }
   if (redirectUri) {
     const target = new URL(redirectUri);
@@ -119,7 +138,12 @@ export async function install(w: WorkSimState, suiteId: string, corpid: string, 
   return result;
 }
 
-export async function cancelAuth(w: WorkSimState, suiteId: string, corpid: string, options: { eventUrl?: string; push?: boolean } = {}): Promise<WorkPushResult | undefined> {
+export async function cancelAuth(
+  w: WorkSimState,
+  suiteId: string,
+  corpid: string,
+  options: { eventUrl?: string; push?: boolean } = {},
+): Promise<WorkPushResult | undefined> {
   suiteOf(w, suiteId);
   w.installs.delete(`${suiteId}/${corpid}`);
   w.spoil(`${suiteId}/${corpid}`, 'revoke');

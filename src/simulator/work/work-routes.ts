@@ -29,8 +29,13 @@ export function workRoute(w: WorkSimState, method: string, url: URL, json: Recor
   const token = q.get('access_token');
   const isWorkToken = token?.startsWith('SIMWORK_') ?? false;
   const claimed =
-    path === '/cgi-bin/gettoken' || path === '/cgi-bin/get_jsapi_ticket' || (path === '/cgi-bin/ticket/get' && q.get('type') === 'agent_config') ||
-    path.startsWith('/cgi-bin/service/') || isWorkToken || q.has('suite_access_token') || q.has('provider_access_token');
+    path === '/cgi-bin/gettoken' ||
+    path === '/cgi-bin/get_jsapi_ticket' ||
+    (path === '/cgi-bin/ticket/get' && q.get('type') === 'agent_config') ||
+    path.startsWith('/cgi-bin/service/') ||
+    isWorkToken ||
+    q.has('suite_access_token') ||
+    q.has('provider_access_token');
   if (!claimed) return undefined;
   w.counters.calls[path] = (w.counters.calls[path] ?? 0) + 1;
 
@@ -157,7 +162,13 @@ function suiteCall(w: WorkSimState, path: string, suiteId: string, body: Record<
         install.permanentCode = w.code('SIMPERM_');
         w.spoil(`${install.corpid}:dk-${suiteId}`, 'revoke');
       }
-      const answer: Record<string, unknown> = { errcode: 0, errmsg: 'ok', permanent_code: install.permanentCode, ...describe(install), ...(install.state ? { state: install.state } : {}) };
+      const answer: Record<string, unknown> = {
+        errcode: 0,
+        errmsg: 'ok',
+        permanent_code: install.permanentCode,
+        ...describe(install),
+        ...(install.state ? { state: install.state } : {}),
+      };
       if (path === '/cgi-bin/service/get_permanent_code' && !install.customized) {
         const t = w.issue(`${suiteId}/${install.corpid}`, install.corpid, 'corp', install.agentid);
         Object.assign(answer, { access_token: t.token, expires_in: t.expiresIn });
@@ -190,6 +201,16 @@ function byPermanentCode(w: WorkSimState, suiteId: string, body: Record<string, 
 function describe(i: Install): Record<string, unknown> {
   return {
     auth_corp_info: { corpid: i.corpid, corp_name: i.corpName, corp_type: 'verified', corp_user_max: 200 },
-    auth_info: { agent: [{ agentid: i.agentid, name: `App of ${i.suiteId}`, auth_mode: 0, is_customized_app: i.customized, privilege: { level: 1, allow_party: [1], allow_user: [], allow_tag: [] } }] },
+    auth_info: {
+      agent: [
+        {
+          agentid: i.agentid,
+          name: `App of ${i.suiteId}`,
+          auth_mode: 0,
+          is_customized_app: i.customized,
+          privilege: { level: 1, allow_party: [1], allow_user: [], allow_tag: [] },
+        },
+      ],
+    },
   };
 }

@@ -4,7 +4,16 @@ import type { XmlBuildObject } from '../../core/xml-build.js';
 import { type WorkAnswer, workRoute } from './work-routes.js';
 import { cancelAuth, changeAuth, install, pushSigned, pushSuiteTicket, resetPermanentCode, suiteOf, verifyUrl } from './work-pushes.js';
 import { WorkSimState } from './work-state.js';
-import { DEMO_WORK, type InstallOptions, type InstallResult, type SimulatorSuite, type SimulatorWorkApp, type SimulatorWorkOptions, type WorkCounters, type WorkPushResult } from './work-types.js';
+import {
+  DEMO_WORK,
+  type InstallOptions,
+  type InstallResult,
+  type SimulatorSuite,
+  type SimulatorWorkApp,
+  type SimulatorWorkOptions,
+  type WorkCounters,
+  type WorkPushResult,
+} from './work-types.js';
 
 export interface WorkSimulatorApi {
   readonly apps: readonly SimulatorWorkApp[];
@@ -96,7 +105,13 @@ export class WorkSimulator implements WorkSimulatorApi {
       ...options.message,
       ...(app.agentid !== undefined ? { AgentID: app.agentid } : {}),
     };
-    return pushSigned({ token: app.token!, encodingAESKey: app.encodingAESKey!, receiveId: options.corpid }, url, inner, { ToUserName: options.corpid, AgentID: app.agentid ?? '' }, this.#w.seconds());
+    return pushSigned(
+      { token: app.token!, encodingAESKey: app.encodingAESKey!, receiveId: options.corpid },
+      url,
+      inner,
+      { ToUserName: options.corpid, AgentID: app.agentid ?? '' },
+      this.#w.seconds(),
+    );
   }
 
   async verifyUrl(url: string, who: { suiteId: string } | { corpid: string; agentid?: number }): Promise<{ ok: boolean; status: number }> {

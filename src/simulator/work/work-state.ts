@@ -27,7 +27,14 @@ export interface Install {
   state?: string;
 }
 
-const fresh = (): WorkCounters => ({ tokenRequests: {}, suiteTokenRequests: {}, corpTokenRequests: {}, providerTokenRequests: {}, ticketRequests: {}, calls: {} });
+const fresh = (): WorkCounters => ({
+  tokenRequests: {},
+  suiteTokenRequests: {},
+  corpTokenRequests: {},
+  providerTokenRequests: {},
+  ticketRequests: {},
+  calls: {},
+});
 
 export class WorkSimState {
   readonly apps: SimulatorWorkApp[] = [];
@@ -67,7 +74,19 @@ export class WorkSimState {
 
   reset(): void {
     this.apps.length = 0;
-    for (const m of [this.suites, this.providers, this.tokens, this.current, this.tickets, this.suiteTickets, this.eventUrls, this.preAuthCodes, this.authCodes, this.installs]) m.clear();
+    for (const m of [
+      this.suites,
+      this.providers,
+      this.tokens,
+      this.current,
+      this.tickets,
+      this.suiteTickets,
+      this.eventUrls,
+      this.preAuthCodes,
+      this.authCodes,
+      this.installs,
+    ])
+      m.clear();
     this.counters = fresh();
     this.#agents = 0;
     this.#load();
@@ -94,7 +113,14 @@ export class WorkSimState {
     }
     const prefix = kind === 'corp' ? 'SIMWORK_' : kind === 'suite' ? 'SIMSUITE_' : 'SIMPROVIDER_';
     const token = `${prefix}${owner}_${randomBytes(12).toString('hex')}`;
-    this.tokens.set(token, { owner, key, kind, expiresAt: this.now() + this.tokenTtlSeconds * 1000, revoked: false, ...(agentid !== undefined ? { agentid } : {}) });
+    this.tokens.set(token, {
+      owner,
+      key,
+      kind,
+      expiresAt: this.now() + this.tokenTtlSeconds * 1000,
+      revoked: false,
+      ...(agentid !== undefined ? { agentid } : {}),
+    });
     this.current.set(key, token);
     return { token, expiresIn: this.tokenTtlSeconds };
   }
@@ -105,9 +131,12 @@ export class WorkSimState {
     if (!token) return { errcode: 41001, errmsg: `${names[kind]} missing` };
     const info = this.tokens.get(token);
     if (!info || info.revoked || info.kind !== kind) {
-      return kind === 'corp' ? { errcode: 40014, errmsg: 'invalid access_token' } : { errcode: 40082, errmsg: 'invalid suite_access_token or provider_access_token' };
+      return kind === 'corp'
+        ? { errcode: 40014, errmsg: 'invalid access_token' }
+        : { errcode: 40082, errmsg: 'invalid suite_access_token or provider_access_token' };
     }
-    if (info.expiresAt <= this.now()) return kind === 'suite' ? { errcode: 42009, errmsg: 'suite_access_token expired' } : { errcode: 42001, errmsg: 'access_token expired' };
+    if (info.expiresAt <= this.now())
+      return kind === 'suite' ? { errcode: 42009, errmsg: 'suite_access_token expired' } : { errcode: 42001, errmsg: 'access_token expired' };
     return { errcode: 0, info };
   }
 
