@@ -19,17 +19,17 @@ export type {
   UnauthorizedEvent,
   VerifyTicketEvent,
 } from './events.js';
-export {
-  componentEventsHandler,
-  type AuthorizerMessageContext,
-  type AuthPageHandlerOptions,
-  type AuthRedirectHandlerOptions,
-  type ComponentMessageHandlerOptions,
-  type ComponentOAuthUser,
-  type EventHandlerOptions,
-  type OAuthHandlerOptions,
-  type WebHandler,
-} from './web-handlers.js';
+export { componentEventsHandler } from './web-handlers.js';
+export type {
+  AuthorizerMessageContext,
+  AuthPageHandlerOptions,
+  AuthRedirectHandlerOptions,
+  ComponentMessageHandlerOptions,
+  ComponentOAuthUser,
+  EventHandlerOptions,
+  OAuthHandlerOptions,
+  WebHandler,
+} from './types.js';
 export { bindComponentUrl, componentLoginPageUrl, type ComponentAuthUrlOptions } from './urls.js';
 export { RELEASE_TEST_APPIDS } from './autotest.js';
 export { componentKeys, type ComponentKeys } from './keys.js';

@@ -6,18 +6,14 @@ import type { JsapiConfig, JsapiConfigOptions } from '../official/jssdk.js';
 import type { OAuthScope } from '../official/oauth.js';
 import type { WxPromise } from '../core/promise.js';
 import type { RuntimeSettingsOptions } from '../core/runtime.js';
-import type { MessageHandler } from '../callbacks/message-handler.js';
+import type { MessageContext, MessageHandler } from '../callbacks/message-handler.js';
+import type * as OAuth from '../../generated/official-account/oauth.js';
+import type { WxMessage } from '../callbacks/message-types.js';
+import type { HandlerResult } from '../callbacks/render-result.js';
+import type { SeenStore } from '../callbacks/dedupe.js';
 import type { Storage } from '../storage/types.js';
 import type { CallOptions } from '../core/types.js';
 import type { ComponentEventName, ComponentListener } from './events.js';
-import type {
-  AuthPageHandlerOptions,
-  AuthRedirectHandlerOptions,
-  ComponentMessageHandlerOptions,
-  EventHandlerOptions,
-  OAuthHandlerOptions,
-  WebHandler,
-} from './web-handlers.js';
 import type { AuthorizerAppType, AuthorizerRecord, StoredTicket } from './store.js';
 
 export interface ComponentOptions extends RuntimeSettingsOptions {
@@ -139,4 +135,76 @@ export interface WxComponent {
   oauthRefresh(authorizerAppid: string, refreshToken: string, options?: CallOptions): WxPromise<OAuthToken>;
   /** JS-SDK `wx.config` for a page of an authorizer (its jsapi ticket). */
   jsapiConfig(authorizerAppid: string, options: JsapiConfigOptions): Promise<JsapiConfig>;
+}
+
+// ---------------------------------------------------------------- the web handlers' options
+// (here rather than beside the handlers, so the handlers import the shapes and nothing imports back)
+
+export type WebHandler = (request: Request) => Promise<Response>;
+
+interface PushHandlerOptions {
+  maxBodyBytes?: number;
+  timestampWindowSeconds?: number;
+  /** Clock in milliseconds. */
+  now?: () => number;
+}
+
+export type EventHandlerOptions = PushHandlerOptions;
+
+export interface AuthorizerMessageContext extends MessageContext {
+  componentAppid: string;
+  /** From the URL (`…/$APPID$` in the platform's settings); undefined when it names none. */
+  authorizerAppid: string | undefined;
+  /** The authorizer's client, for calls made while handling the message. */
+  authorizer: AuthorizerClient | undefined;
+}
+
+export interface ComponentMessageHandlerOptions extends PushHandlerOptions {
+  /** Your handler; what it returns is the passive reply (see wxkit/server). Default: "success". */
+  onMessage?: (message: WxMessage, ctx: AuthorizerMessageContext) => HandlerResult | Promise<HandlerResult>;
+  /** Reads the authorizer appid from the request; default: the last path segment. */
+  authorizerAppid?: (request: Request) => string | undefined;
+  /**
+   * Answer WeChat's 全网发布 test before `onMessage` (default true). `appids` are the accounts
+   * whose events are answered `<Event>from_callback` (default: WeChat's test official account,
+   * wx570bc396a51b8ff8).
+   */
+  autoTest?: boolean | { appids?: readonly string[] };
+  dedupe?: SeenStore | false;
+  dedupeTtlSeconds?: number;
+}
+
+export interface AuthRedirectHandlerOptions {
+  /** Your answer once the authorizer is stored; default: a short text page. */
+  onAuthorized?: (authorizer: AuthorizerRecord, request: Request) => Response | Promise<Response>;
+  /** Your answer when the exchange failed (already reported as an `error` event); default 502. */
+  onFailure?: (error: unknown, request: Request) => Response | Promise<Response>;
+}
+
+export interface AuthPageHandlerOptions {
+  /** The redirect_uri (where authRedirectHandler is mounted), absolute. */
+  redirectUri: string;
+  authType?: 1 | 2 | 3;
+  bizAppid?: string;
+  /** auto (default): the mobile link inside WeChat, the PC QR page elsewhere. */
+  style?: 'auto' | 'pc' | 'mobile';
+}
+
+export interface ComponentOAuthUser extends OAuthToken {
+  authorizerAppid: string;
+  state: string;
+  /** With scope snsapi_userinfo: the profile from /sns/userinfo. */
+  userInfo?: OAuth.GetUserInfoResult;
+}
+
+export interface OAuthHandlerOptions {
+  /** The authorizer whose users sign in: fixed, or read from the request (default: the last path segment). */
+  authorizerAppid?: string | ((request: Request) => string | undefined);
+  scope?: OAuthScope;
+  /** The absolute redirect_uri; default: this request's URL without code and state. */
+  redirectUri?: string | ((request: Request) => string);
+  /** Sent to WeChat and handed back in `user.state` (letters and digits); default `wxkit`. */
+  state?: string | ((request: Request) => string);
+  /** Called with the signed-in user; your response (set a session, redirect…). */
+  onUser: (user: ComponentOAuthUser, request: Request) => Response | Promise<Response>;
 }

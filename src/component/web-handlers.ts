@@ -5,28 +5,25 @@
 import * as OAuth from '../../generated/official-account/oauth.js';
 import { APPID } from '../core/appid.js';
 import { WxConfigError, WxStorageError } from '../core/errors.js';
-import type { OAuthScope } from '../official/oauth.js';
 import { isTransient } from '../core/retry.js';
-import { createMessageHandler, type MessageContext, type MessageHandler, type MessageHandlerOptions } from '../callbacks/message-handler.js';
+import { createMessageHandler, type MessageHandler, type MessageHandlerOptions } from '../callbacks/message-handler.js';
 import { textResponse } from '../callbacks/refusals.js';
 import type { FastRegisterInfo, UnknownMessage, WxMessage } from '../callbacks/message-types.js';
-import type { HandlerResult } from '../callbacks/render-result.js';
-import type { SeenStore } from '../callbacks/dedupe.js';
 import { DEFAULT_EVENT_TEST_APPIDS, releaseTestReply } from './autotest.js';
-import type { AuthorizerClient, OAuthToken, WxComponent } from './types.js';
+import type {
+  AuthorizerClient,
+  AuthorizerMessageContext,
+  AuthPageHandlerOptions,
+  AuthRedirectHandlerOptions,
+  ComponentMessageHandlerOptions,
+  ComponentOAuthUser,
+  EventHandlerOptions,
+  OAuthHandlerOptions,
+  WebHandler,
+  WxComponent,
+} from './types.js';
 import { kInternals, type ComponentWithInternals } from './internals.js';
 import type { AuthorizerRecord } from './store.js';
-
-export type WebHandler = (request: Request) => Promise<Response>;
-
-interface PushHandlerOptions {
-  maxBodyBytes?: number;
-  timestampWindowSeconds?: number;
-  /** Clock in milliseconds. */
-  now?: () => number;
-}
-
-export type EventHandlerOptions = PushHandlerOptions;
 
 /**
  * The event URL. A verify ticket is stored before the push is acknowledged; authorized and
@@ -101,35 +98,12 @@ function authorizerOf(message: WxMessage | undefined): string | undefined {
   return typeof a === 'string' ? a : undefined;
 }
 
-function pushOptions(o: PushHandlerOptions): Partial<MessageHandlerOptions> {
+function pushOptions(o: EventHandlerOptions): Partial<MessageHandlerOptions> {
   return {
     ...(o.maxBodyBytes !== undefined ? { maxBodyBytes: o.maxBodyBytes } : {}),
     ...(o.timestampWindowSeconds !== undefined ? { timestampWindowSeconds: o.timestampWindowSeconds } : {}),
     ...(o.now ? { now: o.now } : {}),
   };
-}
-
-export interface AuthorizerMessageContext extends MessageContext {
-  componentAppid: string;
-  /** From the URL (`…/$APPID$` in the platform's settings); undefined when it names none. */
-  authorizerAppid: string | undefined;
-  /** The authorizer's client, for calls made while handling the message. */
-  authorizer: AuthorizerClient | undefined;
-}
-
-export interface ComponentMessageHandlerOptions extends PushHandlerOptions {
-  /** Your handler; what it returns is the passive reply (see wxkit/server). Default: "success". */
-  onMessage?: (message: WxMessage, ctx: AuthorizerMessageContext) => HandlerResult | Promise<HandlerResult>;
-  /** Reads the authorizer appid from the request; default: the last path segment. */
-  authorizerAppid?: (request: Request) => string | undefined;
-  /**
-   * Answer WeChat's 全网发布 test before `onMessage` (default true). `appids` are the accounts
-   * whose events are answered `<Event>from_callback` (default: WeChat's test official account,
-   * wx570bc396a51b8ff8).
-   */
-  autoTest?: boolean | { appids?: readonly string[] };
-  dedupe?: SeenStore | false;
-  dedupeTtlSeconds?: number;
 }
 
 /** The message URL of the authorizers, e.g. `/wechat/message/:componentAppid/:authorizerAppid`. */
@@ -178,13 +152,6 @@ function safeAppid(value: string | undefined): string | undefined {
   return value !== undefined && APPID.test(value) ? value : undefined;
 }
 
-export interface AuthRedirectHandlerOptions {
-  /** Your answer once the authorizer is stored; default: a short text page. */
-  onAuthorized?: (authorizer: AuthorizerRecord, request: Request) => Response | Promise<Response>;
-  /** Your answer when the exchange failed (already reported as an `error` event); default 502. */
-  onFailure?: (error: unknown, request: Request) => Response | Promise<Response>;
-}
-
 /** The redirect_uri of the authorization page: `?auth_code=…&expires_in=…`. */
 export function authRedirectHandler(component: ComponentWithInternals, options: AuthRedirectHandlerOptions = {}): WebHandler {
   const internals = component[kInternals];
@@ -202,15 +169,6 @@ export function authRedirectHandler(component: ComponentWithInternals, options: 
     if (options.onAuthorized) return options.onAuthorized(record, request);
     return textResponse(200, `Authorized: ${record.nickName ?? record.authorizerAppid}`);
   };
-}
-
-export interface AuthPageHandlerOptions {
-  /** The redirect_uri (where authRedirectHandler is mounted), absolute. */
-  redirectUri: string;
-  authType?: 1 | 2 | 3;
-  bizAppid?: string;
-  /** auto (default): the mobile link inside WeChat, the PC QR page elsewhere. */
-  style?: 'auto' | 'pc' | 'mobile';
 }
 
 /**
@@ -235,25 +193,6 @@ export function authPageHandler(component: ComponentWithInternals, options: Auth
     const html = `<!doctype html><meta charset="utf-8"><title>Authorize</title><p><a id="go" href="${href}">Authorize with WeChat</a></p><script>location.href=document.getElementById('go').href</script>`;
     return new Response(html, { status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } });
   };
-}
-
-export interface ComponentOAuthUser extends OAuthToken {
-  authorizerAppid: string;
-  state: string;
-  /** With scope snsapi_userinfo: the profile from /sns/userinfo. */
-  userInfo?: OAuth.GetUserInfoResult;
-}
-
-export interface OAuthHandlerOptions {
-  /** The authorizer whose users sign in: fixed, or read from the request (default: the last path segment). */
-  authorizerAppid?: string | ((request: Request) => string | undefined);
-  scope?: OAuthScope;
-  /** The absolute redirect_uri; default: this request's URL without code and state. */
-  redirectUri?: string | ((request: Request) => string);
-  /** Sent to WeChat and handed back in `user.state` (letters and digits); default `wxkit`. */
-  state?: string | ((request: Request) => string);
-  /** Called with the signed-in user; your response (set a session, redirect…). */
-  onUser: (user: ComponentOAuthUser, request: Request) => Response | Promise<Response>;
 }
 
 /**
