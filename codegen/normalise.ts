@@ -510,7 +510,8 @@ function readPagination(ctx: Ctx, pair: YPair): Pagination | undefined {
   if (!keys.get('style')) report(ctx, pair.value.line, 'pagination.style', 'required');
   if (!style) return undefined;
   const p: Pagination = { style, items: '', line: pair.value.line, lines: {} };
-  for (const key of ['offset', 'count', 'cursor', 'items', 'next', 'total', 'more'] as const) {
+  for (const key of PAGINATION_KEYS) {
+    if (key === 'style') continue;
     const k = keys.get(key);
     if (!k) continue;
     const v = str(ctx, k, 'pagination', {

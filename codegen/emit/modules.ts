@@ -3,6 +3,7 @@
 import { StructureKind } from 'ts-morph';
 import type { CodeBlockWriter } from 'ts-morph';
 import type { Catalog, Endpoint, Errcode, Field, Namespace } from '../model.js';
+import { PAGINATION_KEYS } from '../format.js';
 import { DEFAULT_HOST, PLACEMENTS } from '../model.js';
 import {
   block,
@@ -31,7 +32,16 @@ export function emitModule(ns: Namespace, catalog: Catalog, paths: Paths): strin
   const lookup = lookupOf(catalog, ns);
   const here = `${modulePath(ns)}.ts`;
   const endpointModule = runtimeImport(paths, here, 'core/endpoint.js');
-  const statements: Statement[] = [{ kind: StructureKind.ImportDeclaration, moduleSpecifier: endpointModule, namedImports: ['defineEndpoint'] }];
+  const statements: Statement[] = [
+    {
+      kind: StructureKind.ImportDeclaration,
+      moduleSpecifier: endpointModule,
+      namedImports: [
+        ...(ns.endpoints.some((e) => !e.pagination) ? ['defineEndpoint'] : []),
+        ...(ns.endpoints.some((e) => e.pagination) ? ['definePagedEndpoint'] : []),
+      ],
+    },
+  ];
 
   const usesUpload =
     ns.types.some((t) => printsFile(t.field)) ||
@@ -90,14 +100,12 @@ function endpointStatements(e: Endpoint, lookup: Lookup, errcodes: Map<number, E
   const T = pascal(e.name);
   const out: Statement[] = [];
   const callers = callerParams(e);
-  // An endpoint whose every parameter is a constant still lists them in the descriptor, and
-  // defineEndpoint (src/core/endpoint.ts) reads a listed placement as "takes a params argument": its
-  // Params is the empty object, so `fn(client)` and `fn(client, {}, options)` both work.
-  const paramsType = callers.length || e.params.length ? `${T}Params` : 'void';
+  // An endpoint whose every parameter is a constant takes none from the caller: defineEndpoint
+  // (src/core/endpoint.ts) skips constants too, so it is called `fn(client, options)`.
+  const paramsType = callers.length ? `${T}Params` : 'void';
   if (paramsType !== 'void') {
     out.push(
       block((w) => {
-        if (!callers.length) writeDocs(w, ['Every parameter of this endpoint is fixed by the catalog.']);
         w.write(`export type ${T}Params = `);
         writeParamsType(w, e);
         w.write(';').newLine();
@@ -121,7 +129,14 @@ function endpointStatements(e: Endpoint, lookup: Lookup, errcodes: Map<number, E
   out.push(
     block((w) => {
       writeDocs(w, jsdoc(e, errcodes));
-      w.write(`export const ${e.name} = /* @__PURE__ */ defineEndpoint<${paramsType}, ${resultType}, ${e.appTypes.map(quote).join(' | ')}>({`).newLine();
+      const apps = e.appTypes.map(quote).join(' | ');
+      const p = e.pagination;
+      if (p) {
+        // The iterator sets offset / cursor / count itself, so its parameters leave them out.
+        const set = [p.offset, p.cursor, p.count].filter((k): k is string => !!k && callers.some((c) => c.name === k));
+        const generics = `${paramsType}, ${resultType}, ${apps}, ${quote(p.items)}, ${set.length ? set.map(quote).join(' | ') : 'never'}`;
+        w.write(`export const ${e.name} = /* @__PURE__ */ definePagedEndpoint<${generics}>({`).newLine();
+      } else w.write(`export const ${e.name} = /* @__PURE__ */ defineEndpoint<${paramsType}, ${resultType}, ${apps}>({`).newLine();
       w.indent(() => writeDescriptor(w, e, lookup));
       w.write('});').newLine();
     }),
@@ -184,6 +199,11 @@ function writeDescriptor(w: CodeBlockWriter, e: Endpoint, lookup: Lookup): void 
     .filter((p) => !p.field.optional)
     .map((p) => p.name);
   if (required.length) line(`required: ${list(required)}`);
+  if (e.pagination) {
+    const p = e.pagination;
+    const keys = PAGINATION_KEYS.filter((k) => p[k] !== undefined);
+    line(`pagination: { ${keys.map((k) => `${k}: ${quote(p[k]!)}`).join(', ')} }`);
+  }
   if (validated(e))
     line(
       `schema: () => import('./${e.file

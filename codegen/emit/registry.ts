@@ -8,6 +8,7 @@
 import { StructureKind } from 'ts-morph';
 import { APP_TYPE_FOLDERS } from '../../src/core/enums.js';
 import type { Catalog, Endpoint, Namespace } from '../model.js';
+import { PAGINATION_KEYS } from '../format.js';
 import { PLACEMENTS } from '../model.js';
 import { block, printModule, runtimeImport, type Paths } from './common.js';
 import { lookupOf, modulePath, plainFields, type Lookup } from './shape.js';
@@ -35,11 +36,7 @@ export function entryOf(e: Endpoint, ns: Namespace, lookup: Lookup): Record<stri
     params[placement] = plainFields(Object.fromEntries(e.params.filter((p) => p.placement === placement).map((p) => [p.name, p.field])), lookup);
   }
   const pagination = e.pagination
-    ? Object.fromEntries(
-        (['style', 'offset', 'count', 'cursor', 'items', 'next', 'total', 'more'] as const)
-          .filter((k) => e.pagination![k] !== undefined)
-          .map((k) => [k, e.pagination![k]]),
-      )
+    ? Object.fromEntries(PAGINATION_KEYS.filter((k) => e.pagination![k] !== undefined).map((k) => [k, e.pagination![k]]))
     : undefined;
   return {
     id: e.id,

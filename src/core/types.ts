@@ -1,6 +1,6 @@
 // Shapes shared by the generated modules and the runtime. The enumerations come from one place,
 // src/core/enums.ts, which the generator validates the catalog against.
-import type { AuthScheme, HttpMethod, ProtocolName, RequestEncoding, ResponseKind } from './enums.js';
+import type { AuthScheme, HttpMethod, PaginationStyle, ProtocolName, RequestEncoding, ResponseKind } from './enums.js';
 
 export type { AppType, AuthScheme, HttpMethod, ProtocolName, RequestEncoding, ResponseKind, ValidationMode } from './enums.js';
 import type { AppType, ValidationMode } from './enums.js';
@@ -47,7 +47,38 @@ export interface EndpointDescriptor {
   /** Form fields that must be files. */
   readonly files?: readonly string[];
   readonly required?: readonly string[];
+  /** How the list pages (catalog `pagination:`); paged endpoints have `iterate()` and `pages()`. */
+  readonly pagination?: PaginationDescriptor;
   readonly schema?: () => Promise<SchemaLike>;
+}
+
+/**
+ * A paged list, as the catalog describes it (catalog/README.md, Pagination). Request keys name
+ * top-level parameters; answer keys are dotted paths into the answer (`data.openid`).
+ *
+ * - `offset`: send `offset` (0, then + the items received) and `count`; stop on an empty page or
+ *   when `total` is reached.
+ * - `next_openid`: send `cursor` (absent at first), then the answer's `next`; stop on an empty page
+ *   or an empty `next`.
+ * - `cursor`: send `cursor`, then the answer's `next`; stop when `next` is absent or empty, `more`
+ *   is false, or the page is empty.
+ */
+export interface PaginationDescriptor {
+  readonly style: PaginationStyle;
+  /** offset style: the parameter holding the index of the first item. */
+  readonly offset?: string;
+  /** The parameter holding the page size. */
+  readonly count?: string;
+  /** next_openid and cursor styles: the parameter that says where to continue. */
+  readonly cursor?: string;
+  /** The list in the answer. */
+  readonly items: string;
+  /** The answer's value to send as `cursor` next. */
+  readonly next?: string;
+  /** The answer's total number of items. */
+  readonly total?: string;
+  /** The answer's "more pages" flag. */
+  readonly more?: string;
 }
 
 /** A file to upload: bytes or a Blob, or a web/Node stream, plus the name WeChat should see. */

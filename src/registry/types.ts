@@ -1,4 +1,5 @@
-import type { AppType, AuthScheme, HttpMethod, PaginationStyle, ProtocolName, RequestEncoding, ResponseKind } from '../core/enums.js';
+import type { AppType, AuthScheme, HttpMethod, ProtocolName, RequestEncoding, ResponseKind } from '../core/enums.js';
+import type { PaginationDescriptor } from '../core/types.js';
 
 /** A catalog field as the registry carries it: named types written out (see catalog/README.md). */
 export interface RegistryField {
@@ -18,27 +19,8 @@ export interface RegistryField {
   properties?: Readonly<Record<string, RegistryField>>;
 }
 
-/**
- * How an endpoint pages, so an iterator can be generated or written against it. Request keys name
- * top-level parameters; answer keys are dotted paths into the result (`data.openid`).
- *
- * - `offset`: send `offset` (0, then + the items received) and `count`; stop on an empty page or
- *   when `total` is reached.
- * - `next_openid`: send `cursor` (absent at first), then the answer's `next`; stop on an empty page
- *   or an empty `next` (WeChat repeats the last openid on the last page).
- * - `cursor`: send `cursor`, then the answer's `next`; stop when `next` is absent or empty, `more`
- *   is false, or the page is empty.
- */
-export interface RegistryPagination {
-  style: PaginationStyle;
-  offset?: string;
-  count?: string;
-  cursor?: string;
-  items: string;
-  next?: string;
-  total?: string;
-  more?: string;
-}
+/** How an endpoint pages: the descriptor's own shape (see PaginationDescriptor). */
+export type RegistryPagination = PaginationDescriptor;
 
 type Fields = Readonly<Record<string, RegistryField>>;
 

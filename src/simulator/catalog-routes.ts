@@ -6,6 +6,7 @@ import { readNodeBody } from '../transport/node-server.js';
 import { findByRoute, findExample, type RegistryEntry } from '../registry/index.js';
 import type { ComponentSimulator } from './platform-api.js';
 import type { WorkSimulator } from './work/work-simulator.js';
+import { pageOfExample } from './paging.js';
 import { codePng } from './png.js';
 import { missingFields, wxErrorBody } from './answers.js';
 import type { SimulatorState } from './state.js';
@@ -66,7 +67,7 @@ async function handle(
   // Catalogued qyapi endpoints come back as an entry, answered below like any other.
   const workAnswer = work?.route(method, url, json);
   if (workAnswer && 'body' in workAnswer) return send(res, workAnswer.status ?? 200, workAnswer.body);
-  if (workAnswer) return answerEntry(workAnswer.entry, url, body, res);
+  if (workAnswer) return answerEntry(workAnswer.entry, url, body, res, json);
 
   const answer = component?.route(method, url, json);
   if (answer) return send(res, answer.status ?? 200, answer.body);
@@ -98,11 +99,11 @@ async function handle(
     const type = url.searchParams.get('type') ?? 'jsapi';
     return send(res, 200, { errcode: 0, errmsg: 'ok', ...state.ticket(app.appid, type) });
   }
-  return answerEntry(entry, url, body, res);
+  return answerEntry(entry, url, body, res, json);
 }
 
 /** A catalogued endpoint answered from its example (or real PNG bytes), once its checks passed. */
-async function answerEntry(entry: RegistryEntry, url: URL, body: Buffer, res: ServerResponse): Promise<void> {
+async function answerEntry(entry: RegistryEntry, url: URL, body: Buffer, res: ServerResponse, json?: Record<string, unknown>): Promise<void> {
   if (entry.response === 'binary') {
     const png = codePng(`${url.pathname}${url.search}${body.toString('utf8')}`);
     res.writeHead(200, { 'content-type': 'image/png', 'content-length': png.length, 'content-disposition': 'attachment; filename="simulated.png"' });
@@ -114,6 +115,10 @@ async function answerEntry(entry: RegistryEntry, url: URL, body: Buffer, res: Se
   if (entry.response === 'text') {
     res.writeHead(200, { 'content-type': 'text/plain' }).end(typeof example === 'string' ? example : 'ok');
     return;
+  }
+  if (entry.pagination && example) {
+    const params = { ...Object.fromEntries(url.searchParams), ...(json ?? {}) };
+    return send(res, 200, pageOfExample(entry, example, params));
   }
   send(res, 200, example ?? { errcode: 0, errmsg: 'ok' });
 }

@@ -82,3 +82,15 @@ describe('public types', () => {
     expectTypeOf(compileOnly).returns.resolves.toEqualTypeOf<string | Material.BatchGetMaterialResult>();
   });
 });
+
+describe('paged lists', () => {
+  it('iterate() yields the list element and takes the parameters without offset and count', () => {
+    type Iterate = typeof Material.batchGetMaterial.iterate;
+    type Item = NonNullable<Material.BatchGetMaterialResult['item']>[number];
+    expectTypeOf<ReturnType<Iterate>>().toEqualTypeOf<AsyncGenerator<Item, void, undefined>>();
+    expectTypeOf<Parameters<Iterate>[1]>().toEqualTypeOf<Omit<Material.BatchGetMaterialParams, 'offset' | 'count'>>();
+    expectTypeOf<ReturnType<typeof Material.batchGetMaterial.pages>>().toEqualTypeOf<AsyncGenerator<Material.BatchGetMaterialResult, void, undefined>>();
+    // An official account's list does not take a mini program client.
+    expectTypeOf<Parameters<Iterate>[0]>().toEqualTypeOf<Client<'official_account'>>();
+  });
+});
