@@ -24,6 +24,7 @@ export const ENDPOINT_KEYS = [
   'protocol',
   'appTypes',
   'idempotent',
+  'clientCertificate',
   'pathParams',
   'query',
   'headers',

@@ -90,6 +90,8 @@ export interface Endpoint {
   protocol: ProtocolName;
   appTypes: AppType[];
   idempotent: boolean;
+  /** The request presents the merchant's API certificate (TLS client certificate; Pay v2 refunds, red packets, transfers). */
+  clientCertificate?: boolean;
   /** multipart when the endpoint has `form:`. */
   encoding: RequestEncoding;
   response: ResponseKind;

@@ -306,6 +306,8 @@ function readEndpoint(ctx: Ctx, node: YNode, index: number, ns: string, defaults
   if (!keys.get('appTypes') && !defaults.appTypes) report(ctx, line, 'appTypes', 'required (here, in defaults: or at the file level)');
   const idempotent = bool(ctx, keys.get('idempotent'), '');
   required('idempotent');
+  const clientCertificate = bool(ctx, keys.get('clientCertificate'), '');
+  if (clientCertificate && protocol !== 'pay_v2' && protocol !== 'pay_v3') report(ctx, keys.get('clientCertificate')!.value.line, 'clientCertificate', 'only WeChat Pay endpoints present the merchant certificate');
   const response = oneOf(ctx, keys.get('response'), '', RESPONSE_KINDS, 'a response kind') ?? 'json';
   const deprecated = str(ctx, keys.get('deprecated'), '', { required: true, hint: 'a text saying what replaces it' });
   const unverified = str(ctx, keys.get('unverified'), '', { required: true, hint: 'a text naming what the official docs do not confirm' });
@@ -420,6 +422,7 @@ function readEndpoint(ctx: Ctx, node: YNode, index: number, ns: string, defaults
   if (deprecated) e.deprecated = deprecated;
   if (unverified) e.unverified = unverified;
   if (pagination) e.pagination = pagination;
+  if (clientCertificate) e.clientCertificate = true;
   return e;
 }
 

@@ -179,6 +179,7 @@ function writeDescriptor(w: CodeBlockWriter, e: Endpoint, lookup: Lookup): void 
   if (e.protocol !== 'wechat') line(`protocol: ${quote(e.protocol)}`);
   line(`appTypes: ${list(e.appTypes)}`);
   line(`idempotent: ${e.idempotent}`);
+  if (e.clientCertificate) line('clientCertificate: true');
   if (e.encoding !== 'json' && e.encoding !== 'multipart') line(`encoding: ${quote(e.encoding)}`);
   if (e.response !== 'json') line(`response: ${quote(e.response)}`);
   if (e.deprecated) line(`deprecated: ${quote(oneLine(e.deprecated))}`);

@@ -51,6 +51,7 @@ export function entryOf(e: Endpoint, ns: Namespace, lookup: Lookup): Record<stri
     auth: e.auth,
     protocol: e.protocol,
     idempotent: e.idempotent,
+    clientCertificate: e.clientCertificate,
     encoding: e.encoding,
     response: e.response,
     params,

@@ -37,6 +37,7 @@ export async function execute<R>(rt: Runtime, d: EndpointDescriptor, params: Rec
   if (d.deprecated) warnDeprecated(rt, d);
   const wire = encodeRequest(d, d.form ? await readUploads(d, params) : params, rt.baseFor(d.host));
   if (options.headers) Object.assign(wire.headers, options.headers);
+  if (d.clientCertificate) wire.agent = rt.clientAgent(d);
   const bound = new Deadline(options.deadlineMs ?? rt.deadlineMs, options.signal);
   try {
     return await attempts<R>(rt, d, protocol, wire, options, bound);
@@ -77,6 +78,7 @@ async function attempts<R>(
         timeoutMs: options.timeoutMs ?? rt.timeoutMs,
         signal: bound.signal,
         endpoint: d.id,
+        ...(wire.agent !== undefined ? { agent: wire.agent } : {}),
       };
       const response = await rt.transport.send(req);
       const data = (await protocol.decode(response, d, wire, credentialValues(wire.url))) as R;

@@ -9,7 +9,7 @@ import { createTransport, type FetchLike, type Transport } from '../transport/fe
 import type { Protocol, WireRequest } from '../protocols/types.js';
 import { wechatProtocol } from '../protocols/wechat.js';
 import { DEFAULT_RETRY, type RetryOptions } from './retry.js';
-import type { AppType, ValidationMode } from './types.js';
+import type { AppType, EndpointDescriptor, ValidationMode } from './types.js';
 
 /** Anything that hands out a token and can be told one failed: TokenManager, a hub, a component. */
 export interface TokenProvider {
@@ -42,6 +42,11 @@ export interface RuntimeConfig {
   serves?: readonly AppType[];
   /** appid + secret for endpoints that take them in the query (`auth: appsecret`). */
   secret?: () => string | undefined;
+  /**
+   * The connection settings that present the merchant's API certificate (an `https.Agent` made by
+   * the transport), for endpoints marked `clientCertificate`. Absent: those endpoints are refused.
+   */
+  clientCertificate?: () => unknown;
   /** JS-SDK and card tickets; absent for runtimes that have none (the component's own). */
   tickets?: (type: TicketType) => TokenProvider;
   /** Further auth schemes (WeCom suite and provider tokens, webhook keys, Pay signatures). */
@@ -132,6 +137,7 @@ export class Runtime {
   #auth: Partial<Record<AuthScheme, Authenticator>>;
   #protocols: Partial<Record<ProtocolName, Protocol>>;
   #tickets: ((type: TicketType) => TokenProvider) | undefined;
+  #clientCertificate: (() => unknown) | undefined;
 
   constructor(c: RuntimeConfig) {
     this.appType = c.appType;
@@ -157,6 +163,17 @@ export class Runtime {
     };
     this.#protocols = { wechat: wechatProtocol, ...c.protocols };
     this.#tickets = c.tickets;
+    this.#clientCertificate = c.clientCertificate;
+  }
+
+  /** The agent presenting the merchant certificate, for `d`; a clear error when none was configured. */
+  clientAgent(d: EndpointDescriptor): unknown {
+    if (!this.#clientCertificate) {
+      throw new WxConfigError(`${d.id} must present the merchant API certificate: pass clientCertificate ({ cert, key } or { pfx, passphrase }) to createPay`, {
+        endpoint: d.id,
+      });
+    }
+    return this.#clientCertificate();
   }
 
   /**

@@ -26,6 +26,8 @@ export interface EndpointDescriptor {
   readonly auth: AuthScheme;
   readonly appTypes: readonly AppType[];
   readonly idempotent: boolean;
+  /** The request must present the merchant's API certificate (TLS client certificate; Pay v2 refunds, transfers). */
+  readonly clientCertificate?: boolean;
   /** `wechat` when absent. */
   readonly protocol?: ProtocolName;
   /** Body encoding; json when absent, multipart when `form` is set. */

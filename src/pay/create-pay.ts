@@ -7,6 +7,7 @@ import { execute } from '../core/call.js';
 import { clientFor, type Client } from '../core/client.js';
 import { WxConfigError } from '../core/errors.js';
 import { payV2Protocol } from '../protocols/pay-v2.js';
+import type { ClientCertificate } from '../transport/fetch.js';
 import { payV3Protocol } from '../protocols/pay-v3.js';
 import type { Protocol, WireRequest } from '../protocols/types.js';
 import { Runtime, runtimeSettings, type RuntimeSettingsOptions } from '../core/runtime.js';
@@ -70,6 +71,14 @@ export interface PayOptions extends RuntimeSettingsOptions {
   appid?: string;
   /** Allowed clock difference for answers and notifications, in seconds (default 300). */
   maxSkewSeconds?: number;
+  /**
+   * The merchant API certificate as a TLS client certificate, for the operations that require it
+   * (v2 refunds, red packets, 企业付款, …; marked `clientCertificate` in the catalog): PEM
+   * `{ cert, key }` (apiclient_cert.pem / apiclient_key.pem) or `{ pfx, passphrase }`
+   * (apiclient_cert.p12, whose passphrase is the mchid unless changed). Needs a transport that can
+   * present one: the Node transport.
+   */
+  clientCertificate?: ClientCertificate;
 }
 
 /** A Pay client: generated Pay endpoints take it as their first argument, and it has the merchant's helpers. */
@@ -132,6 +141,13 @@ export function createPay(options: PayOptions): PayClient {
   }
   if (options?.key !== undefined && Buffer.byteLength(options.key) !== 32) problems.push('key (the APIv2 key) must be 32 characters');
   if (!v3 && options?.key === undefined) problems.push('give the APIv3 credentials (serialNo, privateKey, …) or the APIv2 key, or both');
+  const cc = options?.clientCertificate as Record<string, unknown> | undefined;
+  if (cc !== undefined) {
+    const bytesOrText = (v: unknown) => typeof v === 'string' || v instanceof Uint8Array;
+    const pem = bytesOrText(cc?.cert) && bytesOrText(cc?.key);
+    const p12 = cc?.pfx instanceof Uint8Array && (cc.passphrase === undefined || typeof cc.passphrase === 'string');
+    if (!pem && !p12) problems.push('clientCertificate must be { cert, key } (PEM text or bytes) or { pfx, passphrase? } (PKCS#12 bytes)');
+  }
   if (problems.length) throw new WxConfigError(`createPay: ${problems.join('; ')}`);
 
   const skewSeconds = options.maxSkewSeconds ?? 300;
@@ -175,7 +191,19 @@ export function createPay(options: PayOptions): PayClient {
     auth.pay_v2 = payV2Authenticator({ mchid, key: options.key, appid: options.appid, signType: options.signType });
   }
   // Raw requests without a host go to WeChat Pay's host, not to api.weixin.qq.com.
-  rt = new Runtime({ appType: 'pay', appid: mchid, ...runtimeSettings({ ...options, baseUrl: options.baseUrl ?? `https://${PAY_HOST}` }), protocols, auth });
+  const settings = runtimeSettings({ ...options, baseUrl: options.baseUrl ?? `https://${PAY_HOST}` });
+  const certificate = options.clientCertificate;
+  let certificateAgent: unknown;
+  const clientCertificate = certificate
+    ? () => {
+        if (certificateAgent !== undefined) return certificateAgent;
+        if (!settings.transport.clientCertificateAgent) {
+          throw new WxConfigError(`merchant ${mchid}: this transport cannot present the client certificate; use nodeTransport() from wxkit/transport/node`);
+        }
+        return (certificateAgent = settings.transport.clientCertificateAgent(certificate));
+      }
+    : undefined;
+  rt = new Runtime({ appType: 'pay', appid: mchid, ...settings, protocols, auth, ...(clientCertificate ? { clientCertificate } : {}) });
   const client = clientFor(rt, 'pay', v3 ? { auth: 'pay_v3', protocol: 'pay_v3' } : { auth: 'pay_v2', protocol: 'pay_v2' });
 
   const needV3 = (what: string): KeyObject => {

@@ -18,6 +18,8 @@ export interface WireRequest {
   /** The body before encoding, for schemes that sign fields (Pay v2); `encodeBody` re-encodes it. */
   fields?: Record<string, unknown>;
   encoding: RequestEncoding;
+  /** Connection settings for this request only (the merchant certificate's agent). */
+  agent?: unknown;
   /** The descriptor's sensitive field paths, for schemes that encrypt them before signing (Pay v3). */
   sensitive?: readonly string[];
 }

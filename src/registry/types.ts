@@ -38,6 +38,8 @@ export interface RegistryEntry {
   auth: AuthScheme;
   protocol: ProtocolName;
   idempotent: boolean;
+  /** The request presents the merchant's API certificate (TLS client certificate). */
+  clientCertificate?: boolean;
   /** How the body is encoded: multipart for `form` endpoints, json for those without a body. */
   encoding: RequestEncoding;
   response: ResponseKind;

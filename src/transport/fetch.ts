@@ -24,8 +24,16 @@ export interface HttpRequest {
   endpoint: string;
 }
 
+/** A TLS client certificate: PEM certificate and key, or a PKCS#12 bundle (apiclient_cert.p12). */
+export type ClientCertificate = { cert: string | Uint8Array; key: string | Uint8Array } | { pfx: Uint8Array; passphrase?: string };
+
 export interface Transport {
   send(req: HttpRequest): Promise<Response>;
+  /**
+   * Connection settings that present `certificate`, to pass as `HttpRequest.agent` (WeChat Pay v2
+   * refunds, red packets, transfers). Transports that cannot present one leave it out.
+   */
+  clientCertificateAgent?(certificate: ClientCertificate): unknown;
 }
 
 export function createTransport(options: { fetch?: FetchLike; userAgent?: string } = {}): Transport {

@@ -8,6 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { redact, WxNetworkError, WxTimeoutError } from '../core/errors.js';
 import type { HttpRequest, Transport } from './fetch.js';
+export type { ClientCertificate } from './fetch.js';
 
 export interface NodeTransportOptions {
   /** Use this agent for requests of its protocol (http: or https:); others get a default agent. */
@@ -18,6 +19,8 @@ export interface NodeTransportOptions {
   maxSockets?: number;
   /** Default `wxkit`, like the fetch transport. */
   userAgent?: string;
+  /** Certificate authorities to trust instead of Node's bundle (a TLS-inspecting corporate proxy, a test server). */
+  ca?: string | Buffer | ReadonlyArray<string | Buffer>;
 }
 
 // Statuses whose Response must have a null body (the constructor throws otherwise).
@@ -28,6 +31,7 @@ export function nodeTransport(options: NodeTransportOptions = {}): Transport {
     keepAlive: options.keepAlive ?? true,
     ...(options.maxSockets !== undefined ? { maxSockets: options.maxSockets } : {}),
   };
+  const tlsOptions: https.AgentOptions = { ...agentOptions, ...(options.ca !== undefined ? { ca: options.ca as https.AgentOptions['ca'] } : {}) };
   const given = options.agent as (http.Agent & { protocol?: string }) | undefined;
   // Agents are created lazily so a client that only ever talks https never opens an http pool.
   let httpAgent: http.Agent | undefined = given?.protocol === 'http:' ? given : undefined;
@@ -56,11 +60,23 @@ export function nodeTransport(options: NodeTransportOptions = {}): Transport {
       }
       if (body !== undefined) headers['content-length'] = body.length;
       else if (req.method !== 'GET' && req.method !== 'DELETE') headers['content-length'] = 0;
-      const agent =
-        (req.agent as http.Agent | undefined) ?? (secure ? (httpsAgent ??= new https.Agent(agentOptions)) : (httpAgent ??= new http.Agent(agentOptions)));
+      // A certificate agent is TLS: a plain-http base URL (a local mock merchant) goes without it.
+      const own = req.agent instanceof https.Agent && !secure ? undefined : (req.agent as http.Agent | undefined);
+      const agent = own ?? (secure ? (httpsAgent ??= new https.Agent(tlsOptions)) : (httpAgent ??= new http.Agent(agentOptions)));
       return request(secure ? https : http, agent, req, headers, body);
     },
+    clientCertificateAgent(certificate) {
+      const tls: https.AgentOptions =
+        'pfx' in certificate
+          ? { pfx: Buffer.from(certificate.pfx), ...(certificate.passphrase !== undefined ? { passphrase: certificate.passphrase } : {}) }
+          : { cert: toPem(certificate.cert), key: toPem(certificate.key) };
+      return new https.Agent({ ...tlsOptions, ...tls });
+    },
   };
+}
+
+function toPem(v: string | Uint8Array): string | Buffer {
+  return typeof v === 'string' ? v : Buffer.from(v);
 }
 
 function request(
