@@ -1,6 +1,12 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    // Tests stub HTTP with msw, which sees fetch and node:http but not undici's own sockets: the
+    // runtime's default transport is the portable one here. test/transport/ covers the Node default.
+    alias: { '#default-transport': fileURLToPath(new URL('./src/transport/default-portable.ts', import.meta.url)) },
+  },
   test: {
     include: ['test/**/*.test.ts'],
     // Every test file runs with the network guard: nothing but loopback may be reached.

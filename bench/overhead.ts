@@ -10,7 +10,8 @@ import { nodeTransport } from '../src/transport/node.js';
 import { batchGetMaterial } from '../generated/official-account/material.js';
 import { collectGarbage, median, pause, timeCalls } from './lib/measure.js';
 import { createTransport as createTransportWithoutKy } from './fixtures/http-without-ky.js';
-import { nodeFetch } from './lib/node-fetch.js';
+import { Agent, request as undiciRequest } from 'undici';
+import { createTransport } from '../src/transport/fetch.js';
 import type { Row } from './lib/row.js';
 import { startFakeWechat, TOKEN } from './lib/server.js';
 
@@ -88,12 +89,13 @@ export async function benchOverhead(opts: { quick: boolean }): Promise<Row[]> {
         ...(note ? { note } : {}),
       });
     };
-    for (const c of [1, 50]) row('wxkit default (ky on global fetch)', 'wxkit', 'fetch', 'bare fetch', '≤ 1.10×', c);
-    for (const c of [1, 50]) row('wxkit + nodeTransport()', 'wxkit-node', 'fetch', 'bare fetch', '≤ 0.35×', c);
+    for (const c of [1, 50]) row('wxkit default on Node (undici)', 'wxkit', 'undici', 'bare undici.request', '≤ 1.25×', c);
+    for (const c of [1, 50]) row('wxkit portable transport (ky on global fetch)', 'wxkit-fetch', 'fetch', 'bare fetch', '≤ 1.10×', c);
+    for (const c of [1, 50]) row('bare undici.request', 'undici', 'fetch', 'bare fetch', '—', c);
+    for (const c of [1, 50]) row('wxkit + nodeTransport()', 'wxkit-node', 'fetch', 'bare fetch', '—', c);
     for (const c of [1, 50]) row('wxkit + nodeTransport() vs bare node:http', 'wxkit-node', 'http', 'bare node:http', '—', c);
     for (const c of [1, 50]) row('bare node:http (the floor)', 'http', 'fetch', 'bare fetch', '—', c);
     for (const c of [1, 50]) row('wxkit on plain fetch, ky removed (proposal)', 'wxkit-noky', 'fetch', 'bare fetch', '—', c);
-    for (const c of [1, 50]) row('wxkit: ky given a node:http fetch (rejected)', 'wxkit-kyhttp', 'fetch', 'bare fetch', '—', c);
     for (const c of [1, 50]) row("validation 'strict' (nodeTransport)", 'wxkit-node-strict', 'wxkit-node', "wxkit + nodeTransport, validation 'off'", '—', c);
     rows.push(await responseCost(us('wxkit-node@1'), opts.quick));
     return rows;
@@ -108,11 +110,13 @@ function makeVariants(base: string): Variant[] {
   const target = new URL(apiUrl);
   const client = (extra: Partial<Parameters<typeof createClient<'official_account'>>[0]>): Client<'official_account'> =>
     createClient({ appType: 'official_account', appid: APPID, appsecret: 'bench-secret', baseUrl: base, ...extra });
+  // Source runs resolve #default-transport to the Node default (tsconfig paths), as the package does on Node.
   const wxkit = client({});
+  const wxkitFetch = client({ transport: createTransport() });
   const wxkitNode = client({ transport: nodeTransport() });
   const wxkitStrict = client({ transport: nodeTransport(), validation: 'strict' });
-  const wxkitKyHttp = client({ fetch: nodeFetch });
   const wxkitNoKy = client({ transport: createTransportWithoutKy() });
+  const dispatcher = new Agent({ connections: 64, keepAliveTimeout: 30_000 });
   return [
     {
       key: 'fetch',
@@ -147,11 +151,19 @@ function makeVariants(base: string): Variant[] {
           req.end(BODY);
         }),
     },
+    {
+      key: 'undici',
+      share: 1,
+      call: async () => {
+        const res = await undiciRequest(apiUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: BODY, dispatcher });
+        return res.body.json();
+      },
+    },
     { key: 'wxkit', share: 1, call: () => batchGetMaterial(wxkit, PARAMS) },
+    { key: 'wxkit-fetch', share: 1, call: () => batchGetMaterial(wxkitFetch, PARAMS) },
     { key: 'wxkit-node', share: 1, call: () => batchGetMaterial(wxkitNode, PARAMS) },
     { key: 'wxkit-node-strict', share: 0.25, call: () => batchGetMaterial(wxkitStrict, PARAMS) },
     { key: 'wxkit-noky', share: 0.25, call: () => batchGetMaterial(wxkitNoKy, PARAMS) },
-    { key: 'wxkit-kyhttp', share: 0.25, call: () => batchGetMaterial(wxkitKyHttp, PARAMS) },
   ];
 }
 

@@ -26,6 +26,8 @@ export const APP_TYPE_FOLDERS: Readonly<Record<AppType, string>> = {
 export const AUTH_SCHEMES = [
   'access_token',
   'component_access_token',
+  // The platform's component_access_token sent as `?access_token=` (code templates, fast registration, batch CloudBase).
+  'component_access_token_as_access_token',
   'suite_access_token',
   'provider_access_token',
   'appsecret',

@@ -5,6 +5,7 @@ import { appsecretInQuery, tokenInQuery, type Authenticator } from '../auth/sche
 import type { AuthScheme, ProtocolName } from './enums.js';
 import { defaultLogger, type Hooks, type Logger } from './observe.js';
 import { WxConfigError } from './errors.js';
+import { defaultTransport } from '#default-transport';
 import { createTransport, type FetchLike, type Transport } from '../transport/fetch.js';
 import type { Protocol, WireRequest } from '../protocols/types.js';
 import { wechatProtocol } from '../protocols/wechat.js';
@@ -104,7 +105,8 @@ export interface RuntimeSettingsOptions {
 /** The defaults, in one place so a client and a component configured alike behave alike. */
 export function runtimeSettings(options: RuntimeSettingsOptions): RuntimeSettings {
   return {
-    transport: options.transport ?? createTransport({ fetch: options.fetch }),
+    // Node: undici (fast, shared); elsewhere ky on fetch. A `fetch` given means ky on that fetch.
+    transport: options.transport ?? (options.fetch ? createTransport({ fetch: options.fetch }) : defaultTransport()),
     baseUrl: options.baseUrl ?? 'https://api.weixin.qq.com',
     hosts: options.hosts ?? {},
     timeoutMs: options.timeoutMs ?? 10_000,
@@ -157,7 +159,12 @@ export class Runtime {
     this.#tokens = { access_token: c.accessToken, component_access_token: c.componentAccessToken };
     this.#auth = {
       ...(c.accessToken ? { access_token: tokenInQuery('access_token', c.accessToken) } : {}),
-      ...(c.componentAccessToken ? { component_access_token: tokenInQuery('component_access_token', c.componentAccessToken) } : {}),
+      ...(c.componentAccessToken
+        ? {
+            component_access_token: tokenInQuery('component_access_token', c.componentAccessToken),
+            component_access_token_as_access_token: tokenInQuery('access_token', c.componentAccessToken),
+          }
+        : {}),
       appsecret: appsecretInQuery(c.appid, c.secret ?? (() => undefined)),
       ...c.auth,
     };

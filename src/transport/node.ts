@@ -6,7 +6,8 @@
 // Portable code (Bun, Deno, edge) should keep the default fetch transport.
 import http from 'node:http';
 import https from 'node:https';
-import { redact, WxNetworkError, WxTimeoutError } from '../core/errors.js';
+import { WxNetworkError, WxTimeoutError } from '../core/errors.js';
+import { bufferedResponse, where } from './buffered-response.js';
 import type { HttpRequest, Transport } from './fetch.js';
 export type { ClientCertificate } from './fetch.js';
 
@@ -22,9 +23,6 @@ export interface NodeTransportOptions {
   /** Certificate authorities to trust instead of Node's bundle (a TLS-inspecting corporate proxy, a test server). */
   ca?: string | Buffer | ReadonlyArray<string | Buffer>;
 }
-
-// Statuses whose Response must have a null body (the constructor throws otherwise).
-const NULL_BODY = new Set([101, 204, 205, 304]);
 
 export function nodeTransport(options: NodeTransportOptions = {}): Transport {
   const agentOptions: http.AgentOptions = {
@@ -123,7 +121,7 @@ function request(
           const status = res.statusCode ?? 0;
           const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
           try {
-            finish(undefined, toResponse(status, res.rawHeaders, bytes, url));
+            finish(undefined, bufferedResponse(status, res.rawHeaders, bytes, url));
           } catch (e) {
             finish(networkError(req, e));
           }
@@ -139,44 +137,7 @@ function request(
   });
 }
 
-/**
- * A real Response (status, headers, instanceof) whose body readers serve the bytes already in
- * memory. A Response built around the bytes would wrap them in a WHATWG stream only for text() to
- * read them back out: measured at 14-34% of a whole call on Node 20 (bench/overhead.ts), for
- * no benefit here. So the Response is constructed without a body and text(), json(), arrayBuffer(),
- * blob() and body are answered from the buffer; they may be read more than once.
- */
-function toResponse(status: number, raw: string[], bytes: Buffer, url: URL): Response {
-  const headers: [string, string][] = [];
-  for (let i = 0; i < raw.length; i += 2) headers.push([raw[i]!, raw[i + 1]!]);
-  // Statuses outside 200-599 cannot be represented by Response; report them as a bad gateway.
-  const valid = status >= 200 && status <= 599;
-  const response = new Response(null, { status: valid ? status : 502, headers });
-  const empty = NULL_BODY.has(status) || !valid;
-  const data = empty ? Buffer.alloc(0) : bytes;
-  // Copies: the buffer may be a slice of a pooled slab that must not be handed out whole.
-  const view = () => new Uint8Array(data.buffer as ArrayBuffer, data.byteOffset, data.byteLength).slice();
-  let stream: ReadableStream<Uint8Array> | null | undefined;
-  const href = url.href;
-  Object.defineProperties(response, {
-    text: { value: async () => data.toString('utf8') },
-    json: { value: async () => JSON.parse(data.toString('utf8')) as unknown },
-    arrayBuffer: { value: async () => view().buffer },
-    blob: { value: async () => new Blob([view()], { type: response.headers.get('content-type') ?? '' }) },
-    body: { get: () => (empty ? null : (stream ??= new Blob([view()]).stream())) },
-    clone: { value: () => toResponse(status, raw, bytes, url) },
-    // A constructed Response has url ''; readResponse names the URL in WxHttpError, redacted there.
-    url: { get: () => redact(href) },
-  });
-  return response;
-}
-
 function networkError(req: HttpRequest, cause: unknown): WxNetworkError {
   // Node's own messages can echo the request; keep only the code and redact the rest.
   return new WxNetworkError(where(req.url), cause, req.endpoint);
-}
-
-/** Origin and path only: the query carries the access_token. */
-function where(url: URL): string {
-  return redact(`${url.origin}${url.pathname}`);
 }

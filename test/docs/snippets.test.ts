@@ -47,13 +47,21 @@ export function extractSnippets(path: string): Snippet[] {
 
 /** `wxkit/x` → the source file its `exports` entry is built from. */
 function pathsFromExports(): Record<string, string[]> {
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; exports: Record<string, { default?: string } | string> };
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    name: string;
+    exports: Record<string, { default?: string } | string>;
+    imports?: Record<string, { node?: string }>;
+  };
   const paths: Record<string, string[]> = {};
   for (const [sub, target] of Object.entries(pkg.exports)) {
     const js = typeof target === 'string' ? target : target.default;
     if (!js?.endsWith('.js')) continue;
     const source = js.replace(/^\.\/dist\//, './').replace(/\.js$/, '.ts');
     paths[sub === '.' ? pkg.name : `${pkg.name}/${sub.slice(2)}`] = [relative(OUT, join(ROOT, source))];
+  }
+  // The package's own #imports, as Node resolves them (the `node` condition).
+  for (const [name, target] of Object.entries(pkg.imports ?? {})) {
+    if (target.node) paths[name] = [relative(OUT, join(ROOT, target.node.replace(/^\.\/dist\//, './').replace(/\.js$/, '.ts')))];
   }
   return paths;
 }
