@@ -49,8 +49,9 @@ export function readInventory(text: string): InventoryRow[] {
 }
 
 /** The `## Not endpoints` table of catalog/README.md: `| host | path | reason |` rows. */
-export function readNotEndpoints(readme: string): Map<string, string> {
+export function readNotEndpoints(text: string): Map<string, string> {
   const out = new Map<string, string>();
+  const readme = `\n${text}`;
   const start = readme.indexOf('\n## Not endpoints');
   if (start < 0) return out;
   const end = readme.indexOf('\n## ', start + 1);
@@ -59,8 +60,11 @@ export function readNotEndpoints(readme: string): Map<string, string> {
     // | `host` | `path` | reason |
     if (cells.length < 5 || !cells[1]!.startsWith('`')) continue;
     const host = cells[1]!.replace(/`/g, '');
-    const path = cells[2]!.replace(/`/g, '');
-    out.set(`${host} ${routeShape(path)}`, cells[3]!);
+    // `POST /v3/...`: only that method's row (an inventory row with the wrong method).
+    const [first, second] = cells[2]!.replace(/`/g, '').split(/\s+/);
+    const method = second !== undefined ? first : undefined;
+    const path = second ?? first!;
+    out.set(`${method ? `${method} ` : ''}${host} ${routeShape(path)}`, cells[3]!);
   }
   return out;
 }
@@ -91,7 +95,7 @@ export function coverage(rows: readonly InventoryRow[], routes: readonly Route[]
     if (!d) domains.set(row.domain, (d = { domain: row.domain, rows: 0, notEndpoints: 0, covered: 0, missing: [] }));
     d.rows++;
     const key = `${row.host} ${routeShape(row.path)}`;
-    if (notEndpoints.has(key)) {
+    if (notEndpoints.has(key) || notEndpoints.has(`${row.method} ${key}`)) {
       d.notEndpoints++;
       continue;
     }
