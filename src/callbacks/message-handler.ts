@@ -183,6 +183,8 @@ export function createMessageHandler(options: MessageHandlerOptions): MessageHan
     }
 
     const { message, format } = parsed;
+    // A robot (lower-case JSON envelope) takes an empty body as "nothing to say"; "success" is the XML apps' ack.
+    const ack = lowercase ? () => new Response('', { status: 200 }) : success;
     const key = dedupeKey(message, plaintext);
     if (store) {
       let seen: SeenResult = false;
@@ -202,7 +204,7 @@ export function createMessageHandler(options: MessageHandlerOptions): MessageHan
         });
         return textResponse(503, 'busy; push again later');
       }
-      if (seen) return success();
+      if (seen) return ack();
     }
 
     const ctx: MessageContext = { request, mode, format, openid: query.get('openid') ?? undefined, dedupeKey: key };
@@ -211,7 +213,7 @@ export function createMessageHandler(options: MessageHandlerOptions): MessageHan
       result = await onMessage(message, ctx);
     } catch (error) {
       report(error, { stage: 'onMessage', request, message });
-      return success();
+      return ack();
     }
     return renderResult(result, {
       message,

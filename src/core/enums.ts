@@ -30,6 +30,8 @@ export const AUTH_SCHEMES = [
   'component_access_token_as_access_token',
   'suite_access_token',
   'provider_access_token',
+  // The WeCom provider token sent as `?access_token=` (get_login_info documents it so).
+  'provider_access_token_as_access_token',
   'appsecret',
   'component_appsecret',
   'key',

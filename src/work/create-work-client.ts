@@ -1,7 +1,7 @@
 // createWorkClient(): one WeCom (企业微信) app, its access_token kept per (corpid, secret). Each
 // self-built app and each built-in app (contacts, customer contact, …) has a secret of its own and
 // so a token of its own: two secrets of one corp must never share a cached token. The key names the
-// corpid and the agent when given, else a digest of the secret (never the secret itself). The
+// corpid, the agent when given, and a digest of the secret (never the secret itself). The
 // client also keeps the app's two JS-SDK tickets (corp jsapi, agent_config) the same way.
 import { createHash } from 'node:crypto';
 import { keyInQuery } from '../auth/schemes.js';
@@ -102,17 +102,19 @@ export function createWorkClient(options: WorkClientOptions): Client<'work'> {
 }
 
 /**
- * Storage key of a WeCom token: `wxkit:work:<corpid>:a-<agentid>:access_token` or, without an
- * agent, `wxkit:work:<corpid>:s-<first 16 hex of sha256(secret)>:access_token`. A digest keeps two
- * secrets apart without writing either into Redis or a file name.
+ * Storage key of a WeCom token: `wxkit:work:<corpid>:a-<agentid>:s-<digest>:access_token` or,
+ * without an agent, `wxkit:work:<corpid>:s-<digest>:access_token`, where the digest is the first 16
+ * hex of sha256(secret). The token belongs to the secret: the digest keeps two secrets apart (two
+ * apps, an agentid given to the wrong secret, a rotated secret) without writing either into Redis
+ * or a file name; the agentid makes the key readable.
  */
 export function workTokenKey(corpid: string, corpsecret: string, agentid?: number | string): string {
   return `${workIdentity(corpid, corpsecret, agentid)}:access_token`;
 }
 
 function workIdentity(corpid: string, corpsecret: string, agentid?: number | string): string {
-  const who = agentid !== undefined && agentid !== '' ? `a-${agentid}` : `s-${createHash('sha256').update(corpsecret).digest('hex').slice(0, 16)}`;
-  return `wxkit:work:${corpid}:${who}`;
+  const secret = `s-${createHash('sha256').update(corpsecret).digest('hex').slice(0, 16)}`;
+  return agentid !== undefined && agentid !== '' ? `wxkit:work:${corpid}:a-${agentid}:${secret}` : `wxkit:work:${corpid}:${secret}`;
 }
 
 async function fetchWorkToken(rt: Runtime, corpid: string, corpsecret: string): Promise<FetchedToken> {

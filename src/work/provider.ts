@@ -71,7 +71,10 @@ export function createProvider(options: ProviderOptions): WxProvider {
     ...runtimeSettings(options),
     appType: 'work',
     appid: corpid,
-    auth: { provider_access_token: tokenInQuery('provider_access_token', token) },
+    auth: {
+      provider_access_token: tokenInQuery('provider_access_token', token),
+      provider_access_token_as_access_token: tokenInQuery('access_token', token),
+    },
     protocols: { wechat: workProtocol },
   });
   return { corpid, client: clientFor(rt, 'work', { auth: 'provider_access_token', host: WORK_HOST }), getProviderAccessToken: () => token.get() };

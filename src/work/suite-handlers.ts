@@ -25,6 +25,7 @@ interface PushOptions {
 export type SuiteEventHandlerOptions = PushOptions;
 
 const ID = /^[A-Za-z0-9_-]{4,64}$/;
+const MAX_CORP_HANDLERS = 1_000;
 
 /**
  * The instruction URL. The suite_ticket is stored before the push is acknowledged; create_auth and
@@ -157,6 +158,9 @@ export function suiteDataHandler(suite: SuiteWithInternals, options: SuiteDataHa
       // The URL check may come encrypted with the provider's corpid or the suite id instead.
       const extra = [internals.providerCorpid, suite.suiteId].filter((id): id is string => id !== undefined && id !== corpid);
       h = withFallbacks([make(corpid, corpid), ...extra.map((id) => make(id, corpid))], (r) => r.method === 'GET');
+      // Any corp id can be put in the URL (GET checks are answered for corps not installed yet):
+      // keep the cache bounded, dropping the oldest.
+      if (handlers.size >= MAX_CORP_HANDLERS) handlers.delete(handlers.keys().next().value!);
       handlers.set(corpid, h);
     }
     return h;

@@ -29,6 +29,7 @@ export function workRoute(w: WorkSimState, method: string, url: URL, json: Recor
   const token = q.get('access_token');
   const isWorkToken = token?.startsWith('SIMWORK_') ?? false;
   const claimed =
+    path.startsWith('/cgi-bin/webhook/') ||
     path === '/cgi-bin/gettoken' ||
     path === '/cgi-bin/get_jsapi_ticket' ||
     (path === '/cgi-bin/ticket/get' && q.get('type') === 'agent_config') ||
@@ -39,10 +40,29 @@ export function workRoute(w: WorkSimState, method: string, url: URL, json: Recor
   if (!claimed) return undefined;
   w.counters.calls[path] = (w.counters.calls[path] ?? 0) + 1;
 
+  if (path.startsWith('/cgi-bin/webhook/')) {
+    // A group robot: no token, the webhook key in the query (WeCom answers 93000 without a valid one).
+    if (!/^[A-Za-z0-9-]{8,128}$/.test(q.get('key') ?? '')) return wx(93000, 'invalid webhook url, please check the key');
+    w.count('webhookCalls', `${q.get('key')}:${path.slice('/cgi-bin/webhook/'.length)}`);
+    if (path === '/cgi-bin/webhook/upload_media' && method === 'POST' && !findByRoute(method, path, WORK_HOST).length) {
+      // Until the catalog describes it: the robot's media upload (multipart `media`; type file or voice).
+      const type = q.get('type');
+      if (type !== 'file' && type !== 'voice') return wx(40004, 'invalid media type');
+      return ok({ errcode: 0, errmsg: 'ok', type, media_id: w.code('SIMROBOTMEDIA_'), created_at: String(w.seconds()) });
+    }
+    return catalog(method, url, json, 'key');
+  }
   if (path === '/cgi-bin/gettoken' && method === 'GET') return gettoken(w, q.get('corpid'), q.get('corpsecret'));
   if (path === '/cgi-bin/service/get_suite_token' && method === 'POST') return suiteToken(w, body);
   if (path === '/cgi-bin/service/get_provider_token' && method === 'POST') return providerToken(w, body);
 
+  // A provider token in `access_token` (get_login_info): checked as the provider's.
+  const asProvider = token && findByRoute(method, path, WORK_HOST).some((e) => e.auth === 'provider_access_token_as_access_token');
+  if (asProvider) {
+    const check = w.check(token, 'provider');
+    if (check.errcode) return wx(check.errcode, check.errmsg!);
+    return catalog(method, url, json, 'provider_access_token_as_access_token');
+  }
   if (q.has('provider_access_token')) {
     const check = w.check(q.get('provider_access_token'), 'provider');
     if (check.errcode) return wx(check.errcode, check.errmsg!);

@@ -23,6 +23,10 @@ export interface WorkSimulatorApi {
   invalidateToken(corpid: string, agentid?: number): void;
   /** The app's current token answers 42001 from now on; the next gettoken issues a new one. */
   expireToken(corpid: string, agentid?: number): void;
+  /** The suite's current suite_access_token answers 40082 (`expire`: 42009) from now on. */
+  invalidateSuiteToken(suiteId: string, how?: 'revoke' | 'expire'): void;
+  /** The provider's current provider_access_token answers 40082 (`expire`: 42001) from now on. */
+  invalidateProviderToken(corpid: string, how?: 'revoke' | 'expire'): void;
   /** Push a new suite_ticket (valid 30 minutes) to the suite's instruction URL (remembered once given). */
   pushSuiteTicket(suiteId: string, eventUrl?: string): Promise<WorkPushResult & { ticket: string }>;
   /** A corp installs the suite: an install (permanent code), an auth code, create_auth and/or the redirect. */
@@ -74,6 +78,14 @@ export class WorkSimulator implements WorkSimulatorApi {
 
   expireToken(corpid: string, agentid?: number): void {
     this.#w.spoil(agentid === undefined ? corpid : `${corpid}:${agentid}`, 'expire');
+  }
+
+  invalidateSuiteToken(suiteId: string, how: 'revoke' | 'expire' = 'revoke'): void {
+    this.#w.spoil(`suite:${suiteId}`, how);
+  }
+
+  invalidateProviderToken(corpid: string, how: 'revoke' | 'expire' = 'revoke'): void {
+    this.#w.spoil(`provider:${corpid}`, how);
   }
 
   pushSuiteTicket(suiteId: string, eventUrl?: string) {
@@ -148,6 +160,9 @@ export class WorkSimulator implements WorkSimulatorApi {
         return { ok: true };
       case 'expire':
         this.expireToken(corpid, typeof input.agentid === 'number' ? input.agentid : undefined);
+        return { ok: true };
+      case 'invalidate_suite_token':
+        this.invalidateSuiteToken(suiteId, input.how === 'expire' ? 'expire' : 'revoke');
         return { ok: true };
       default:
         throw new Error(`unknown work control route ${action}`);

@@ -33,6 +33,7 @@ const fresh = (): WorkCounters => ({
   corpTokenRequests: {},
   providerTokenRequests: {},
   ticketRequests: {},
+  webhookCalls: {},
   calls: {},
 });
 

@@ -43,6 +43,8 @@ export interface WorkCounters {
   providerTokenRequests: Record<string, number>;
   /** get_jsapi_ticket / ticket/get requests by `<corpid>:<type>`. */
   ticketRequests: Record<string, number>;
+  /** Group-robot calls by `<key>:<send|upload_media>`. */
+  webhookCalls: Record<string, number>;
   /** qyapi calls by path. */
   calls: Record<string, number>;
 }
