@@ -191,7 +191,9 @@ export function createPay(options: PayOptions): PayClient {
     auth.pay_v2 = payV2Authenticator({ mchid, key: options.key, appid: options.appid, signType: options.signType });
   }
   // Raw requests without a host go to WeChat Pay's host, not to api.weixin.qq.com.
-  const settings = runtimeSettings({ ...options, baseUrl: options.baseUrl ?? `https://${PAY_HOST}` });
+  // Each operation names its host (api.mch, fraud.mch, apihk.mch): only an explicit baseUrl (a
+  // simulator, a proxy) sends them all to one place. Raw requests default to api.mch below.
+  const settings = runtimeSettings(options);
   const certificate = options.clientCertificate;
   let certificateAgent: unknown;
   const clientCertificate = certificate
@@ -204,7 +206,7 @@ export function createPay(options: PayOptions): PayClient {
       }
     : undefined;
   rt = new Runtime({ appType: 'pay', appid: mchid, ...settings, protocols, auth, ...(clientCertificate ? { clientCertificate } : {}) });
-  const client = clientFor(rt, 'pay', v3 ? { auth: 'pay_v3', protocol: 'pay_v3' } : { auth: 'pay_v2', protocol: 'pay_v2' });
+  const client = clientFor(rt, 'pay', v3 ? { auth: 'pay_v3', protocol: 'pay_v3', host: PAY_HOST } : { auth: 'pay_v2', protocol: 'pay_v2', host: PAY_HOST });
 
   const needV3 = (what: string): KeyObject => {
     if (!privateKey) throw new WxConfigError(`${what} needs the APIv3 credentials (serialNo, privateKey)`);

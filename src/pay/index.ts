@@ -1,6 +1,8 @@
 // `wxkit/pay`: WeChat Pay (v3 and v2) for one merchant per client, its notification handlers, and
 // the signatures and ciphers as pure functions for anyone checking a value independently.
 export { createPay, PAY_HOST, type PayClient, type PayOptions } from './create-pay.js';
+// The generated operations (Transactions, Refund, Bill, ProfitSharing, … and the v2 ones), taking a PayClient.
+export * from '../../generated/pay/index.js';
 
 export {
   createNotifyHandler,

@@ -8,8 +8,9 @@ import { encryptSensitive } from './signatures.js';
 import type { PayKeyring } from './keys.js';
 
 /**
- * The authenticator step: encrypts the string values at `req.sensitive` paths in `req.fields`,
- * re-encodes the body and sets `Wechatpay-Serial`. A path is dot-separated (`payee.name`); arrays on
+ * The authenticator step: encrypts the string values at `req.sensitive` paths in `req.fields`
+ * (re-encoding the body) and in the query (a sensitive query parameter, as on
+ * Capital.searchBanksByBankAccount), and sets `Wechatpay-Serial`. A path is dot-separated (`payee.name`); arrays on
  * the way are walked element by element (`receivers.name` covers every receiver). Runs once per
  * request: a retry re-signs the same ciphertext instead of encrypting it again.
  */
@@ -17,20 +18,27 @@ export function sensitiveFieldEncryptor(keyring: PayKeyring): (req: WireRequest)
   const done = new WeakSet<WireRequest>();
   return async (req) => {
     const paths = req.sensitive;
-    if (!paths?.length || !req.fields || done.has(req)) return;
+    if (!paths?.length || done.has(req)) return;
     // Copy on write: containers on a sensitive path are copied once, so the caller's objects are
     // never modified and two paths through one container write into the same copy.
     const root: Container = { fields: req.fields };
     const copied = new WeakSet<object>();
     const slots: Slot[] = [];
-    for (const path of paths) walk(root, 'fields', path.split('.'), slots, copied);
-    if (slots.length) {
+    if (req.fields) for (const path of paths) walk(root, 'fields', path.split('.'), slots, copied);
+    // Query parameters (a GET's only parameters) are top-level names: `account_number`.
+    const inQuery = paths.filter((p) => !p.includes('.') && (req.url.searchParams.get(p) ?? '') !== '');
+    if (slots.length || inQuery.length) {
       const chosen = await keyring.encryptionKey();
       for (const slot of slots) slot.holder[slot.key] = encryptSensitive(slot.value, chosen.key);
-      req.fields = root.fields as Record<string, unknown>;
+      // Set before the authenticator signs: the signature covers the final URL, ciphertext included
+      // (base64, percent-encoded in the query).
+      for (const name of inQuery) req.url.searchParams.set(name, encryptSensitive(req.url.searchParams.get(name)!, chosen.key));
       for (const name of Object.keys(req.headers)) if (name.toLowerCase() === 'wechatpay-serial') delete req.headers[name];
       req.headers['Wechatpay-Serial'] = chosen.serial;
-      encodeBody(req);
+      if (slots.length) {
+        req.fields = root.fields as Record<string, unknown>;
+        encodeBody(req);
+      }
     }
     done.add(req);
   };

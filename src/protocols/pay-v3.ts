@@ -5,7 +5,7 @@
 import type { KeyObject } from 'node:crypto';
 import { WxCryptoError, WxPayError } from '../core/errors.js';
 import { verifyV3 } from '../pay/signatures.js';
-import type { EndpointDescriptor } from '../core/types.js';
+import type { BinaryResult, EndpointDescriptor } from '../core/types.js';
 import type { Protocol, WireRequest } from './types.js';
 import { readBody, tryJson } from './wechat.js';
 
@@ -26,6 +26,13 @@ export function payV3Protocol(options: PayV3ProtocolOptions): Protocol {
     name: 'pay_v3',
     isTokenError: () => false,
     async decode(response: Response, d: EndpointDescriptor, req: WireRequest): Promise<unknown> {
+      if (d.response === 'binary' && response.ok) {
+        // File downloads (Bill.downloadBill's /v3/billdownload/file) are not signed by WeChat Pay:
+        // the bytes are handed back as they came, to be checked against the apply answer's
+        // hash_value (pay.downloadBill() streams, gunzips and checks them itself).
+        const data = new Uint8Array(await readBody(response, req.url, d, (r) => r.arrayBuffer()));
+        return { data, contentType: response.headers.get('content-type') || 'application/octet-stream' } satisfies BinaryResult;
+      }
       const text = await readBody(response, req.url, d, (r) => r.text());
       if (!response.ok) {
         const body = tryJson(text) as { code?: unknown; message?: unknown; detail?: unknown } | undefined;
