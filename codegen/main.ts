@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { dirname, join, relative, resolve } from 'node:path';
 import { check } from './check.js';
 import { emitAll } from './emit/index.js';
+import { withReadmeBlock } from './emit/readme-block.js';
 import { loadSources } from './load.js';
 import type { Catalog } from './model.js';
 import { normalise } from './normalise.js';
@@ -21,6 +22,8 @@ export interface GenerateOptions {
   catalogDir: string;
   outDir: string;
   check: boolean;
+  /** A README whose namespace list (between the markers of emit/readme-block.ts) follows the catalog. */
+  readme?: string;
   /** The runtime (`src/`) generated modules import; default `src` of the working directory. */
   runtimeDir?: string;
   /** Paths in problems and headers are relative to it; default the working directory. */
@@ -73,6 +76,17 @@ export function generate(opts: GenerateOptions): GenerateResult {
     }
   }
   if (!opts.check) removeEmptyDirs(opts.outDir);
+  if (opts.readme && existsSync(opts.readme)) {
+    const current = readFileSync(opts.readme, 'utf8');
+    const next = withReadmeBlock(current, catalog);
+    if (next !== undefined && next !== current) {
+      if (opts.check) result.stale.push(`stale: ${relative(repo, opts.readme)} (its namespace list)`);
+      else {
+        writeFileSync(opts.readme, next);
+        result.written.push(relative(repo, opts.readme));
+      }
+    }
+  }
   return result;
 }
 
@@ -103,7 +117,10 @@ if (process.argv[1]?.endsWith('main.ts')) {
   const started = performance.now();
   const out = arg('--out', 'generated');
   try {
-    const r = generate({ catalogDir: arg('--catalog', 'catalog'), outDir: out, check: checkOnly, runtimeDir: arg('--runtime', 'src') });
+    const catalogDir = arg('--catalog', 'catalog');
+    // The README's namespace list follows the project's own catalog only.
+    const readme = catalogDir === 'catalog' && out === 'generated' ? 'README.md' : undefined;
+    const r = generate({ catalogDir, outDir: out, check: checkOnly, runtimeDir: arg('--runtime', 'src'), ...(readme ? { readme } : {}) });
     const ms = Math.round(performance.now() - started);
     if (checkOnly) {
       if (r.stale.length) {

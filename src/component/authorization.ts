@@ -60,19 +60,23 @@ export function createAuthorization(ctx: ComponentContext, client: Client<'compo
     }
     const appid = auth.authorizer_appid;
     const existing = await store.getRecord(appid);
-    await store.putRefreshToken(appid, auth.authorizer_refresh_token);
     // Authorized again: whatever showed it revoked before no longer holds.
     await store.clearRevoked(appid);
-    // The first token comes with the authorization: keep it, so the first call does not fetch again.
-    const tokens = authorizers.authorizerToken(appid);
-    if (tokens instanceof TokenManager) await tokens.put({ value: auth.authorizer_access_token, expiresIn: auth.expires_in });
-    void emitter.emit('authorizer_access_token', {
-      componentAppid,
-      authorizerAppid: appid,
-      authorizerAccessToken: auth.authorizer_access_token,
-      authorizerRefreshToken: auth.authorizer_refresh_token,
-      expiresIn: auth.expires_in,
-    });
+    // An authorizer that granted no API permission set gets no tokens: the record is still kept
+    // (its permissions and info), and calls for it fail as WeChat decides.
+    if (auth.authorizer_refresh_token && auth.authorizer_access_token && auth.expires_in !== undefined) {
+      await store.putRefreshToken(appid, auth.authorizer_refresh_token);
+      // The first token comes with the authorization: keep it, so the first call does not fetch again.
+      const tokens = authorizers.authorizerToken(appid);
+      if (tokens instanceof TokenManager) await tokens.put({ value: auth.authorizer_access_token, expiresIn: auth.expires_in });
+      void emitter.emit('authorizer_access_token', {
+        componentAppid,
+        authorizerAppid: appid,
+        authorizerAccessToken: auth.authorizer_access_token,
+        authorizerRefreshToken: auth.authorizer_refresh_token,
+        expiresIn: auth.expires_in,
+      });
+    }
     let info: Record<string, unknown> | undefined;
     try {
       info = await readInfo(appid);

@@ -236,7 +236,8 @@ export function createAuthorizers(ctx: ComponentContext, client: Client<'compone
             await store.clearRevoked(appid);
             changed = true;
           }
-          if ((await store.getRefreshToken(appid)) !== item.refresh_token) {
+          // Real answers often leave refresh_token out (the docs list it): then there is nothing to restore.
+          if (item.refresh_token && (await store.getRefreshToken(appid)) !== item.refresh_token) {
             await store.putRefreshToken(appid, item.refresh_token);
             changed = true;
           }

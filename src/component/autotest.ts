@@ -10,6 +10,7 @@ import type { HandlerResult } from '../callbacks/render-result.js';
 import { replyText, type ReplyTarget } from '../callbacks/reply.js';
 import type { WxMessage } from '../callbacks/message-types.js';
 import * as Platform from '../../generated/component/component.js';
+import { WxApiError } from '../core/errors.js';
 import { kInternals, type ComponentWithInternals } from './internals.js';
 
 /** WeChat's own accounts used by the 全网发布 test. */
@@ -53,6 +54,7 @@ async function answerThroughApi(component: ComponentWithInternals, code: string,
     // The test account is not stored as an authorizer: its token is used once, for this message.
     const { authorization_info: auth } = await Platform.queryAuth(component.client, { component_appid: component.componentAppid, authorization_code: code });
     const appType = auth.authorizer_appid === RELEASE_TEST_APPIDS.mini_program ? 'mini_program' : 'official_account';
+    if (!auth.authorizer_access_token) throw new WxApiError({ errcode: 61003, errmsg: 'the test account granted no API permission set', info: { category: 'permission' } });
     const client = internals.fixedTokenClient(auth.authorizer_appid, auth.authorizer_access_token, appType);
     await client.request({
       method: 'POST',

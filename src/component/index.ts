@@ -2,7 +2,8 @@
 // ticket, the component token and the authorizers' tokens in your storage; `Component.*` are the
 // platform's endpoints, called with `component.client`; authorizers' clients work with every
 // official-account and mini-program function.
-export * as Component from '../../generated/component/component.js';
+// The platform's generated namespaces: Component, CodeTemplate, FastRegister, MiniProgramBasicInfo, …
+export * from '../../generated/component/index.js';
 export { createComponent } from './create-component.js';
 export type { AuthorizerClient, AuthUrlOptions, ComponentOptions, OAuthToken, WxComponent } from './types.js';
 export type {

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 export interface SimulatorApp {
   appid: string;
   secret: string;
-  appType: 'official_account' | 'mini_program';
+  appType: 'official_account' | 'mini_program' | 'channels';
 }
 
 export interface Fault {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generate } from '../../codegen/main.js';
+import { README_END, README_START } from '../../codegen/emit/readme-block.js';
 
 const FIXTURE = new URL('../fixtures/catalog-small/', import.meta.url).pathname;
 const dirs: string[] = [];
@@ -103,9 +104,23 @@ describe('codegen on a fixture catalog', () => {
     expect(existsSync(join(out, 'registry/mini-program'))).toBe(false);
   });
 
-  it('the committed generated/ is up to date with catalog/', () => {
-    const r = generate({ catalogDir: 'catalog', outDir: 'generated', check: true });
+  it('the committed generated/ and the README namespace list are up to date with catalog/', () => {
+    const r = generate({ catalogDir: 'catalog', outDir: 'generated', check: true, readme: 'README.md' });
     expect(r.stale).toEqual([]);
+  });
+
+  it('a stale README namespace list is reported by --check and rewritten by generate', () => {
+    const dir = scratch();
+    const readme = join(dir, 'README.md');
+    writeFileSync(readme, `# x\n\n${README_START}\nold\n${README_END}\n\nafter\n`);
+    const out = join(dir, 'out');
+    generate({ catalogDir: FIXTURE, outDir: out, check: false });
+    expect(generate({ catalogDir: FIXTURE, outDir: out, check: true, readme }).stale).toEqual([expect.stringMatching(/README\.md \(its namespace list\)$/)]);
+    generate({ catalogDir: FIXTURE, outDir: out, check: false, readme });
+    const text = readFileSync(readme, 'utf8');
+    expect(text).toMatch(/\| `wxkit\/official-account` \| \d+ \| `/);
+    expect(text.endsWith('\n\nafter\n')).toBe(true);
+    expect(generate({ catalogDir: FIXTURE, outDir: out, check: true, readme }).stale).toEqual([]);
   });
 
   it('runtime imports are written relative to the runtime, wherever the output goes', () => {

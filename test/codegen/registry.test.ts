@@ -21,7 +21,7 @@ describe('wxkit/registry', () => {
     expect(findByRoute('GET', '/cgi-bin/showqrcode', 'mp.weixin.qq.com').map((e) => e.id)).toEqual(['QrCode.showQrCode']);
     expect(findByRoute('GET', '/nowhere')).toEqual([]);
     expect(await findExample('Credential.getAccessToken')).toEqual({ access_token: 'ACCESS_TOKEN_EXAMPLE_0001', expires_in: 7200 });
-    expect(await findExample('Material.getTempMedia')).toBeUndefined();
+    expect(await findExample('Material.getHdVoice')).toBeUndefined();
     expect(await findExample('Nope.nothing')).toBeUndefined();
   });
 

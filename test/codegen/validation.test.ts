@@ -119,7 +119,7 @@ describe('catalog validation names file, line, endpoint and field', () => {
 
   it('an unknown folder, and the new app-type folders are known', () => {
     expect(problemsFor(`${HEAD}${OK}`, 'weird-folder')[0]).toMatch(
-      /weird-folder: unknown folder; expected one of official-account, mini-program, component, work, pay/,
+      /weird-folder: unknown folder; expected one of official-account, mini-program, channels, component, work, pay/,
     );
     expect(problemsFor(`${HEAD.replace('official_account]', 'work]')}${OK}`, 'work')).toEqual([]);
   });

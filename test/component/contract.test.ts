@@ -61,6 +61,8 @@ const cases: Case[] = [
   ['getAuthorizerOption', () => Component.getAuthorizerOption(c(), { component_appid, authorizer_appid: A, option_name: 'voice_recognize' })],
   ['getAuthorizerList', () => Component.getAuthorizerList(c(), { component_appid, offset: 0, count: 100 })],
   ['clearQuota', () => Component.clearQuota(c(), { component_appid })],
+  ['clearQuotaByAppSecret', () => Component.clearQuotaByAppSecret(c(), { component_appid, appsecret: C.componentAppsecret })],
+  ['code2Session', () => Component.code2Session(c(), { appid: A, js_code: 'sample-js-code', component_appid })],
   [
     'getOAuthAccessToken',
     async () => {
@@ -79,7 +81,8 @@ describe('every Component endpoint through a component client', () => {
       .map((e) => e.name)
       .sort();
     expect(cases.map(([name]) => name).sort()).toEqual(catalogued);
-    expect(endpoints.filter((e) => e.appTypes.includes('component')).every((e) => e.namespace === 'Component')).toBe(true);
+    // The platform's other namespaces (code templates, fast registration, …) are called with the
+    // same component client by test/contract/catalog.test.ts.
   });
 
   it.each(cases)('Component.%s', async (_, call) => {

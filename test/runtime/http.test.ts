@@ -20,6 +20,7 @@ describe('binary endpoints', () => {
       ),
     );
     const r = await Material.getTempMedia(testClient(), { media_id: 'MEDIA_ID' });
+    if (!('data' in r)) throw new Error('expected bytes');
     expect(r.contentType).toBe('image/jpeg');
     expect(r.filename).toBe('MEDIA_ID.jpg');
     expect(Buffer.from(r.data).equals(Buffer.from(WxQrCode))).toBe(true);

@@ -122,6 +122,7 @@ describe('nodeTransport: bodies', () => {
       },
     });
     const r = await Material.getTempMedia(client(), { media_id: 'MEDIA' });
+    if (!('data' in r)) throw new Error('expected bytes');
     expect(r.contentType).toBe('image/png');
     expect(r.filename).toBe('MEDIA.png');
     expect(Array.from(r.data)).toEqual(Array.from(PNG));

@@ -106,5 +106,5 @@ export function componentCall(p: PlatformState, path: string, componentAppid: st
     case '/sns/oauth2/component/refresh_token':
       return oauthRefresh(p, q, componentAppid);
   }
-  return wx(404, `simulator: ${path} is not simulated`, 404);
+  return undefined;
 }

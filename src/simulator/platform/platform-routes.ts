@@ -16,18 +16,24 @@ export function route(p: PlatformState, method: string, url: URL, json: Record<s
   const body = json ?? {};
   if (path === '/cgi-bin/component/api_component_token' && method === 'POST') return componentToken(p, body);
   if (path === '/cgi-bin/component/api_start_push_ticket' && method === 'POST') return startPushTicket(p, body);
-  if (path.startsWith('/cgi-bin/component/') || path.startsWith('/sns/oauth2/component/')) {
-    const entry = findByRoute(method, path)[0];
+  const entries = findByRoute(method, path);
+  // The platform's own endpoints: under /cgi-bin/component/ or any catalogued route that takes the
+  // component_access_token (as such, or in `access_token` as code templates and fast registration do).
+  const entry = entries.find((e) => e.auth === 'component_access_token' || e.auth === 'component_access_token_as_access_token');
+  if (entry || path.startsWith('/sns/oauth2/component/') || (path.startsWith('/cgi-bin/component/') && !entries.length)) {
     if (!entry) return wx(404, `simulator: no catalog endpoint at ${method} ${path}`, 404);
-    const token = q.get('component_access_token');
-    if (!token) return wx(41001, 'component_access_token missing');
+    const inAccessToken = entry.auth === 'component_access_token_as_access_token';
+    const token = q.get(inAccessToken ? 'access_token' : 'component_access_token');
+    if (!token) return wx(41001, `${inAccessToken ? 'access_token' : 'component_access_token'} missing`);
     const issued = p.tokens.get(token);
     if (!issued || issued.revoked) return wx(40001, 'invalid credential, component_access_token is invalid or not latest');
     if (issued.expiresAt <= p.state.now()) return wx(42001, 'component_access_token expired');
     const missing = missingFields(entry, url, json);
     if (missing.length) return wx(40035, `invalid args: missing ${missing.join(', ')}`);
+    const takesAppid = 'component_appid' in entry.params.query || 'component_appid' in entry.params.body;
     const named = String(q.get('component_appid') ?? body.component_appid);
-    if (named !== issued.componentAppid) return wx(61011, 'component_appid does not match the component_access_token');
+    if (takesAppid && named !== issued.componentAppid) return wx(61011, 'component_appid does not match the component_access_token');
+    // Endpoints without simulated behaviour answer their catalog example (undefined: the catalog route).
     return componentCall(p, path, issued.componentAppid, q, body);
   }
   return oauthRoute(p, path, q);

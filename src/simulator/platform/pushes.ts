@@ -55,11 +55,12 @@ export async function authorize(p: PlatformState, componentAppid: string, author
     redirectUri = q.get('redirect_uri') ?? undefined;
     if (!redirectUri) throw new Error('simulator: the auth page URL has no redirect_uri');
   }
+  if (appType === 'channels') throw new Error('simulator: a Channels shop cannot authorize a third-party platform here');
   p.ensureApp(authorizerAppid, appType);
   const key = `${componentAppid}/${authorizerAppid}`;
   const existing = p.authorizers.get(key);
   p.authorizers.set(key, {
-    appType: p.state.apps.get(authorizerAppid)!.appType,
+    appType,
     refreshToken: existing?.refreshToken ?? `refreshtoken@@@SIM_${randomBytes(18).toString('base64url')}`,
     authTime: p.seconds(),
     funcInfo: options.funcInfo ?? existing?.funcInfo ?? [1, 2, 3, 11, 15],
