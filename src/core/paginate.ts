@@ -77,8 +77,9 @@ export async function* pagesOf(
   for (let page = 0; maxPages === undefined || page < maxPages; page++) {
     const request = { ...base };
     if (p.style === 'offset') request[p.offset!] = offset;
-    else if (cursor !== undefined && cursor !== '' && cursor !== null) request[p.cursor!] = cursor;
-    else delete request[p.cursor!];
+    // The first page goes with the caller's cursor, if any (lists whose cursor is required start
+    // from a documented value, e.g. msgid 1); later pages with the answer's.
+    else if (page > 0) request[p.cursor!] = cursor;
     const answer = (await callEndpoint<Record<string, unknown>>(rt, d, request, call)) as Record<string, unknown>;
     const items = valueAt(answer, p.items);
     const list = Array.isArray(items) ? items : [];

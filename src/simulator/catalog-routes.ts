@@ -6,6 +6,7 @@ import { readNodeBody } from '../transport/node-server.js';
 import { findByRoute, findExample, type RegistryEntry } from '../registry/index.js';
 import type { ComponentSimulator } from './platform-api.js';
 import type { WorkSimulator } from './work/work-simulator.js';
+import type { PaySimulator } from './pay/pay-simulator.js';
 import { pageOfExample } from './paging.js';
 import { codePng } from './png.js';
 import { missingFields, wxErrorBody } from './answers.js';
@@ -13,9 +14,9 @@ import type { SimulatorState } from './state.js';
 
 const MAX_BODY = 20 * 1024 * 1024;
 
-export function createRequestListener(state: SimulatorState, component?: ComponentSimulator, work?: WorkSimulator) {
+export function createRequestListener(state: SimulatorState, component?: ComponentSimulator, work?: WorkSimulator, pay?: PaySimulator) {
   return (req: IncomingMessage, res: ServerResponse): void => {
-    handle(state, req, res, component, work).catch((error) => {
+    handle(state, req, res, component, work, pay).catch((error) => {
       if (!res.headersSent) send(res, 500, { errcode: -1, errmsg: `simulator error: ${(error as Error).message}` });
       else res.destroy();
     });
@@ -28,9 +29,20 @@ async function handle(
   res: ServerResponse,
   component: ComponentSimulator | undefined,
   work: WorkSimulator | undefined,
+  pay?: PaySimulator,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://simulator');
   const body = await readBody(req);
+  if (url.pathname.startsWith('/__simulator/pay/') && pay) {
+    const input = body.length ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {};
+    return send(res, 200, await pay.control(url.pathname.slice('/__simulator/pay/'.length), input));
+  }
+  // WeChat Pay (api.mch.weixin.qq.com and its sibling hosts): signed requests, signed answers.
+  const payMatch = pay?.match(req.method ?? 'GET', url, req.headers);
+  if (payMatch) {
+    state.count(url.pathname);
+    return pay!.handle(payMatch, { method: req.method ?? 'GET', rawPath: req.url ?? '/', url, headers: req.headers, body }, res);
+  }
   if (url.pathname.startsWith('/__simulator/work/') && work) {
     const input = body.length ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {};
     return send(res, 200, await work.control(url.pathname.slice('/__simulator/work/'.length), input));

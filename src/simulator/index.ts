@@ -17,6 +17,8 @@ import {
 import { createRequestListener } from './catalog-routes.js';
 import { SimulatorState, type Counters, type Fault, type SimulatorApp } from './state.js';
 import { WorkSimulator, type WorkSimulatorApi } from './work/work-simulator.js';
+import { PaySimulator, type PaySimulatorApi } from './pay/pay-simulator.js';
+import type { SimulatorMerchant } from './pay/pay-types.js';
 import type { SimulatorWorkOptions } from './work/work-types.js';
 
 export type { Counters, Fault, SimulatorApp } from './state.js';
@@ -46,6 +48,20 @@ export type {
   WorkPushResult,
 } from './work/work-types.js';
 export type { WorkSimulatorApi } from './work/work-simulator.js';
+export { DEMO_MERCHANTS } from './pay/pay-types.js';
+export type {
+  PayCounters,
+  PayFault,
+  PayNotifyResult,
+  PayOrderOptions,
+  PayOrderResult,
+  SimulatorMerchant,
+  SimulatorOrder,
+  SimulatorPayCredentials,
+  SimulatorPayKeys,
+  SimulatorRefund,
+} from './pay/pay-types.js';
+export type { PaySimulatorApi } from './pay/pay-simulator.js';
 
 export interface SimulatorOptions {
   apps?: SimulatorApp[];
@@ -60,6 +76,8 @@ export interface SimulatorOptions {
   now?: () => number;
   /** WeCom corps' apps, suites and providers the simulator knows (qyapi); DEMO_WORK by default. */
   work?: SimulatorWorkOptions;
+  /** WeChat Pay merchants the simulator knows (api.mch.weixin.qq.com); DEMO_MERCHANTS by default. */
+  merchants?: SimulatorMerchant[];
 }
 
 export interface Simulator {
@@ -98,18 +116,22 @@ export interface Simulator {
   customMessages(appid?: string): CustomMessage[];
   /** WeCom (企业微信, qyapi): apps, suites, installs, pushes, token faults and counters. */
   readonly work: WorkSimulatorApi;
+  /** WeChat Pay (api.mch): merchants and their keys, orders, payments and notifications, faults. */
+  readonly pay: PaySimulatorApi;
   close(): Promise<void>;
 }
 
 export const DEMO_APPS: SimulatorApp[] = [
   { appid: 'wx0000000000000001', secret: 'demo-official-account-secret', appType: 'official_account' },
   { appid: 'wx0000000000000002', secret: 'demo-mini-program-secret', appType: 'mini_program' },
+  { appid: 'wx0000000000000003', secret: 'demo-channels-shop-secret', appType: 'channels' },
 ];
 
 /**
  * Starts the local WeChat on a loopback port: it issues and enforces tokens, answers every
- * catalogued endpoint from its example, plays the third-party platform and WeCom (qyapi: apps,
- * suites, installs), and injects faults.
+ * catalogued endpoint from its example, plays the third-party platform, WeCom (qyapi: apps,
+ * suites, installs) and WeChat Pay (`sim.pay`: demo merchants, signed v3 and v2 answers, orders and
+ * notifications), and injects faults.
  *
  * @example
  * ```ts
@@ -130,18 +152,21 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const components = options.components ?? DEMO_COMPONENTS;
   const platform = new ComponentSimulator(state, components);
   const work = new WorkSimulator(options.work, options.tokenTtlSeconds ?? 7200, options.now ?? Date.now);
+  const pay = new PaySimulator(options.merchants, options.now ?? Date.now);
   state.onReset = () => {
     platform.reset();
     work.reset();
+    pay.reset();
   };
-  const server: Server = createServer(createRequestListener(state, platform, work));
+  const server: Server = createServer(createRequestListener(state, platform, work, pay));
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
+  pay.url = listeningUrl(server).url;
   return {
-    url: listeningUrl(server).url,
+    url: pay.url,
     apps,
     counters: () => structuredClone(state.counters),
     inject: (fault) => state.addFault(fault),
@@ -155,6 +180,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     oauthAuthorize: (url, o) => platform.oauthAuthorize(url, o),
     customMessages: (appid) => structuredClone(platform.customMessages.filter((m) => appid === undefined || m.appid === appid)),
     work,
+    pay,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

@@ -5,6 +5,9 @@ import { valueAt } from '../core/paginate.js';
 import type { RegistryEntry, RegistryField } from '../registry/index.js';
 
 const CURSOR = 'SIM_CURSOR_';
+// Integer cursors the simulator hands out are offset by this, so a caller's own starting value
+// (msgid 1, cursor 0) is never mistaken for one of them.
+const NUMERIC_BASE = 1_000_000;
 
 /** `example` cut to the page `params` ask for; the example itself when the entry does not page. */
 export function pageOfExample(entry: RegistryEntry, example: unknown, params: Record<string, unknown>): unknown {
@@ -19,8 +22,12 @@ export function pageOfExample(entry: RegistryEntry, example: unknown, params: Re
     start = Math.max(0, Number(params[p.offset!] ?? 0) || 0);
     size = Number.isFinite(count) && count > 0 ? count : all.length;
   } else {
+    // A cursor the simulator did not hand out (absent, empty, the caller's documented start) starts the list.
     const cursor = params[p.cursor!];
-    start = cursor === undefined || cursor === '' || cursor === null ? 0 : Number(String(cursor).replace(CURSOR, '')) || 0;
+    const text = cursor === undefined || cursor === null ? '' : String(cursor);
+    if (text.startsWith(CURSOR)) start = Number(text.slice(CURSOR.length)) || 0;
+    else if (/^\d+$/.test(text) && Number(text) >= NUMERIC_BASE) start = Number(text) - NUMERIC_BASE;
+    else start = 0;
     // Without a page size the list goes one item at a time, so iteration has pages to walk.
     size = Number.isFinite(count) && count > 0 ? count : 1;
   }
@@ -31,7 +38,9 @@ export function pageOfExample(entry: RegistryEntry, example: unknown, params: Re
   if (p.total) setAt(page, p.total, all.length);
   if (p.style !== 'offset') {
     const numeric = fieldAt(entry.result, p.next!)?.type === 'integer';
-    const next = end ? (numeric ? 0 : '') : numeric ? start + slice.length : `${CURSOR}${start + slice.length}`;
+    // The end: an empty string cursor, or an integer one past the last item (whose page is empty,
+    // as a numeric list at WeChat answers an empty page after the last one).
+    const next = numeric ? NUMERIC_BASE + start + slice.length : end ? '' : `${CURSOR}${start + slice.length}`;
     setAt(page, p.next!, next);
     if (p.more) setAt(page, p.more, typeof valueAt(example, p.more) === 'number' ? (end ? 0 : 1) : !end);
   }

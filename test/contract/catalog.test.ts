@@ -15,7 +15,8 @@ import * as Work from '../../generated/work/index.js';
 import { createComponent } from '../../src/component/index.js';
 import { deliverTicket } from '../component/helpers.js';
 import { createClient, memoryStorage, type Client } from '../../src/index.js';
-import { endpoints, type RegistryEntry, type RegistryField } from '../../src/registry/index.js';
+import { valueAt } from '../../src/core/paginate.js';
+import { endpoints, findExample, type RegistryEntry, type RegistryField } from '../../src/registry/index.js';
 import { DEMO_APPS, DEMO_COMPONENTS, startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { DEMO_WORK } from '../../src/simulator/work/work-types.js';
 import { createProvider, createSuite, createWebhook, createWorkClient } from '../../src/work/index.js';
@@ -185,6 +186,23 @@ describe('every catalog endpoint against its example', () => {
       expect(Buffer.from(bin.data.subarray(0, 8)).toString('hex')).toBe('89504e470d0a1a0a');
     } else {
       expect(result).toBeTypeOf('object');
+    }
+    if (entry.pagination) {
+      // The simulator pages the example (its items are the whole list): iteration must end, and
+      // yield exactly those items, however the list pages.
+      const iterate = (fn as unknown as { iterate: (c: Client, p: unknown, o: unknown) => AsyncIterable<unknown> }).iterate;
+      // A required cursor stays: it is where the list starts.
+      const { [entry.pagination.offset ?? '']: _o, [entry.pagination.count ?? '']: _n, ...rest } = params;
+      const items: unknown[] = [];
+      const pages: unknown[] = [];
+      for await (const item of iterate(client, rest, { pageSize: 1, maxPages: 50 })) items.push(item);
+      for await (const page of (fn as unknown as { pages: typeof iterate }).pages(client, rest, { pageSize: 1, maxPages: 50 })) pages.push(page);
+      expect(pages.length).toBeLessThan(50);
+      // The platform's authorizer list is the simulator's real state, not the example.
+      if (entry.id !== 'Component.getAuthorizerList') {
+        const example = (await findExample(entry.id)) as Record<string, unknown>;
+        expect(items).toEqual(valueAt(example, entry.pagination.items) ?? []);
+      }
     }
     called.add(entry.id);
   });

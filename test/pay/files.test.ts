@@ -126,8 +126,9 @@ describe('downloadBill', () => {
     await expect(real.downloadBill({ ...info('00'), download_url: 'https://evil.example/v3/billdownload/file?token=x' })).rejects.toBeInstanceOf(WxConfigError);
     await expect(pay.downloadBill({ ...info('00'), hash_type: 'MD4' })).rejects.toBeInstanceOf(WxConfigError);
     expect(fake.seen.length).toBe(before);
-    // A client left on the real hosts sends raw requests without a host to WeChat Pay's.
-    expect(runtimeOf(real).baseFor(undefined)).toBe('https://api.mch.weixin.qq.com');
+    // A client left on the real hosts sends each operation to its own host (api.mch, fraud.mch, apihk.mch).
+    expect(runtimeOf(real).baseFor('api.mch.weixin.qq.com')).toBe('https://api.mch.weixin.qq.com');
+    expect(runtimeOf(real).baseFor('fraud.mch.weixin.qq.com')).toBe('https://fraud.mch.weixin.qq.com');
   });
 
   it('an error answer (expired token) is a WxPayError', async () => {
