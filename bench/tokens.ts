@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Material } from '../generated/official-account/index.js';
 import { createClient, createHub, hubClientOptions, hubStorage, redisStorage, type RedisStorage } from '../src/index.js';
+import { createWorkClient } from '../src/work/index.js';
 import { DEMO_APPS, startSimulator, type Simulator } from '../src/simulator/index.js';
 import type { Row } from './lib/row.js';
 
@@ -43,6 +44,25 @@ export async function benchTokens(opts: { quick: boolean }): Promise<Row[]> {
       const client = createClient({ appType: 'official_account', appid: APP.appid, appsecret: APP.secret, baseUrl: sim.url });
       await Promise.all(Array.from({ length: single }, () => Material.getMaterialCount(client)));
       row(`${single.toLocaleString('en')} concurrent cold calls, 1 process`, tokens(sim), baseline, NAIVE);
+    } finally {
+      await sim.close();
+    }
+  }
+
+  // 1b. WeCom: one createWorkClient, N concurrent cold calls, then a 42001 (WeCom expired the token).
+  {
+    const sim = await startSimulator();
+    try {
+      const app = sim.work.apps[0]!;
+      const gettoken = () => Object.values(sim.work.counters().tokenRequests).reduce((a, b) => a + b, 0);
+      const work = createWorkClient({ corpid: app.corpid, agentid: app.agentid, corpsecret: app.secret, baseUrl: sim.url, timeoutMs: 60_000, deadlineMs: 120_000 });
+      const call = () => work.request({ path: '/cgi-bin/agent/get', query: { agentid: app.agentid } });
+      await Promise.all(Array.from({ length: single }, call));
+      row(`WeCom: ${single.toLocaleString('en')} concurrent cold calls, 1 createWorkClient`, gettoken(), single, NAIVE);
+      const before = gettoken();
+      sim.work.expireToken(app.corpid, app.agentid);
+      await Promise.all(Array.from({ length: 50 }, call));
+      row('WeCom: a 42001 seen by 50 concurrent calls', gettoken() - before, 50, 'every call fetching again', AFTER);
     } finally {
       await sim.close();
     }
