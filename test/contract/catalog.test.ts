@@ -16,7 +16,8 @@ import { createComponent } from '../../src/component/index.js';
 import { deliverTicket } from '../component/helpers.js';
 import { createClient, memoryStorage, type Client } from '../../src/index.js';
 import { valueAt } from '../../src/core/paginate.js';
-import { endpoints, findExample, type RegistryEntry, type RegistryField } from '../../src/registry/index.js';
+import { endpoints, findExample, type RegistryEntry } from '../../src/registry/index.js';
+import { sample } from './sample.js';
 import { DEMO_APPS, DEMO_COMPONENTS, startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { DEMO_WORK } from '../../src/simulator/work/work-types.js';
 import { createProvider, createSuite, createWebhook, createWorkClient } from '../../src/work/index.js';
@@ -91,33 +92,6 @@ function clientKey(e: RegistryEntry): string | undefined {
       return 'webhook';
   }
   return e.appTypes.find((a) => clients[a] && a !== 'component');
-}
-
-function sample(f: RegistryField, key: string): unknown {
-  if (f.enum) return f.enum[0];
-  switch (f.type) {
-    case 'string':
-      return `sample-${key}`;
-    case 'integer':
-    case 'number':
-      return 1;
-    case 'boolean':
-      return true;
-    case 'any':
-      return {};
-    case 'file':
-      return { data: new Uint8Array([1, 2, 3]), filename: `${key}.png` };
-    case 'array':
-      return [sample(f.items!, key)];
-    case 'map':
-      return { k: sample(f.values!, key) };
-    case 'object':
-      return Object.fromEntries(
-        Object.entries(f.properties!)
-          .filter(([, p]) => !p.optional)
-          .map(([k, p]) => [k, sample(p, k)]),
-      );
-  }
 }
 
 // What the generator wrote for this catalog: the number of endpoints, by app type.

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Pay from '../../generated/pay/index.js';
 import { createPay, type PayClient } from '../../src/pay/index.js';
-import { endpoints, type RegistryEntry, type RegistryField } from '../../src/registry/index.js';
+import { endpoints, type RegistryEntry } from '../../src/registry/index.js';
+import { sample } from './sample.js';
 import { DEMO_MERCHANTS, startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { nodeTransport } from '../../src/transport/node.js';
 
@@ -34,41 +35,19 @@ afterAll(() => sim.close());
 const FILE = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
 
 /**
- * A value for a required field: the merchant's own ids where the simulator checks them, order
- * numbers of the operation's own (orders are state: one operation's sample order must not be
- * another's), else a placeholder.
+ * The merchant's own ids where the simulator checks them, order numbers of the operation's own
+ * (orders are state: one operation's sample order must not be another's), else a placeholder.
  */
-function sample(f: RegistryField, key: string, op = ''): unknown {
-  if (f.enum) return f.enum[0];
-  if (key === 'out_trade_no' || key === 'out_refund_no') return `${op}-${key}`;
-  if (key === 'trade_type') return 'JSAPI';
-  if (key === 'mchid' || key === 'mch_id') return merchant.mchid;
-  if (key === 'appid') return merchant.appid;
-  if (key === 'meta') return JSON.stringify({ filename: 'sample.png', sha256: createHash('sha256').update(FILE).digest('hex') });
-  switch (f.type) {
-    case 'string':
-      return `sample-${key}`;
-    case 'integer':
-    case 'number':
-      return 1;
-    case 'boolean':
-      return true;
-    case 'any':
-      return {};
-    case 'file':
-      return { data: FILE, filename: 'sample.png' };
-    case 'array':
-      return [sample(f.items!, key, op)];
-    case 'map':
-      return { k: sample(f.values!, key, op) };
-    case 'object':
-      return Object.fromEntries(
-        Object.entries(f.properties!)
-          .filter(([, p]) => !p.optional && p.const === undefined)
-          .map(([k, p]) => [k, sample(p, k, op)]),
-      );
-  }
-}
+const special =
+  (op: string) =>
+  (key: string): unknown => {
+    if (key === 'out_trade_no' || key === 'out_refund_no') return `${op}-${key}`;
+    if (key === 'trade_type') return 'JSAPI';
+    if (key === 'mchid' || key === 'mch_id') return merchant.mchid;
+    if (key === 'appid') return merchant.appid;
+    if (key === 'meta') return JSON.stringify({ filename: 'sample.png', sha256: createHash('sha256').update(FILE).digest('hex') });
+    return undefined;
+  };
 
 const manifest = JSON.parse(readFileSync(new URL('../../generated/manifest.json', import.meta.url), 'utf8')) as { byAppType: Record<string, number> };
 const payEntries = endpoints.filter((e) => e.appTypes.includes('pay'));
@@ -92,7 +71,7 @@ describe('every WeChat Pay operation against the simulator', () => {
     const params: Record<string, unknown> = Object.fromEntries(
       Object.entries(all)
         .filter(([, f]) => !f.optional && f.const === undefined)
-        .map(([k, f]) => [k, sample(f, k, entry.name)]),
+        .map(([k, f]) => [k, sample(f, k, { special: special(entry.name), file: FILE })]),
     );
     if (entry.id === BILL_FILE) {
       const info = await Pay.Bill.getTradeBill(pay, { bill_date: '2026-12-01' });

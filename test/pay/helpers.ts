@@ -1,11 +1,12 @@
-// Test doubles for WeChat Pay: RSA keys, X.509 platform certificates built here (Node can parse
-// certificates but not issue them, so a minimal DER writer signs one with a test CA key), signed
-// notifications, and a loopback server that checks v3 request signatures and signs its answers
+// Test doubles for WeChat Pay: RSA keys, X.509 platform certificates (signed with a test CA key
+// by the simulator's certificate writer, src/simulator/pay/x509.ts), signed notifications, and a
+// loopback server that checks v3 request signatures and signs its answers
 // the way WeChat Pay does.
-import { createSign, createVerify, generateKeyPairSync, randomBytes, sign as rsaSign, type KeyObject } from 'node:crypto';
+import { createSign, createVerify, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { encryptV3Resource } from '../../src/pay/signatures.js';
+import { x509Certificate } from '../../src/simulator/pay/x509.js';
 
 export const MCHID = '1900000001';
 export const MERCHANT_SERIAL = '3775B6A45ACD588826D15E583A95F5DD2C2E7E11';
@@ -26,57 +27,17 @@ export function rsaKeys(): KeyPair {
 export const pkcs8 = (k: KeyObject): string => String(k.export({ type: 'pkcs8', format: 'pem' }));
 export const spki = (k: KeyObject): string => String(k.export({ type: 'spki', format: 'pem' }));
 
-// --- a minimal X.509 v3 certificate writer (DER) -------------------------------------------------
-
-function der(tag: number, content: Buffer): Buffer {
-  const n = content.length;
-  const length = n < 0x80 ? Buffer.from([n]) : n < 0x100 ? Buffer.from([0x81, n]) : Buffer.from([0x82, n >> 8, n & 0xff]);
-  return Buffer.concat([Buffer.from([tag]), length, content]);
-}
-const seq = (...parts: Buffer[]) => der(0x30, Buffer.concat(parts));
-const set = (...parts: Buffer[]) => der(0x31, Buffer.concat(parts));
-function integer(hex: string): Buffer {
-  let bytes = Buffer.from(hex.length % 2 ? `0${hex}` : hex, 'hex');
-  if (bytes[0]! & 0x80) bytes = Buffer.concat([Buffer.from([0]), bytes]);
-  return der(0x02, bytes);
-}
-function oid(dotted: string): Buffer {
-  const [a, b, ...rest] = dotted.split('.').map(Number);
-  const out = [a! * 40 + b!];
-  for (const v of rest) {
-    const groups = [v & 0x7f];
-    for (let x = v >>> 7; x > 0; x >>>= 7) groups.unshift((x & 0x7f) | 0x80);
-    out.push(...groups);
-  }
-  return der(0x06, Buffer.from(out));
-}
-const NULL = Buffer.from([0x05, 0x00]);
-const SHA256_RSA = seq(oid('1.2.840.113549.1.1.11'), NULL);
-function time(d: Date): Buffer {
-  const iso = d.toISOString().replace(/[-:T]/g, '').slice(0, 14); // YYYYMMDDHHMMSS
-  return d.getUTCFullYear() < 2050 ? der(0x17, Buffer.from(`${iso.slice(2)}Z`)) : der(0x18, Buffer.from(`${iso}Z`));
-}
-const name = (cn: string) => seq(set(seq(oid('2.5.4.3'), der(0x0c, Buffer.from(cn)))));
-
 /** A certificate for `subject`'s public key with the given serial (hex), signed by `issuer`. */
 export function certificate(options: { serial: string; subject: KeyObject; issuer: KeyObject; notBefore?: Date; notAfter?: Date; cn?: string }): string {
-  const notBefore = options.notBefore ?? new Date(Date.now() - 86_400_000);
-  const notAfter = options.notAfter ?? new Date(Date.now() + 5 * 365 * 86_400_000);
-  const tbs = seq(
-    der(0xa0, integer('02')),
-    integer(options.serial),
-    SHA256_RSA,
-    name('Tenpay.com Root CA (test)'),
-    seq(time(notBefore), time(notAfter)),
-    name(options.cn ?? 'Tenpay.com sign (test)'),
-    options.subject.export({ type: 'spki', format: 'der' }),
-  );
-  const signature = rsaSign('sha256', tbs, options.issuer);
-  const body = seq(tbs, SHA256_RSA, der(0x03, Buffer.concat([Buffer.from([0]), signature])));
-  return `-----BEGIN CERTIFICATE-----\n${body
-    .toString('base64')
-    .replace(/(.{64})/g, '$1\n')
-    .replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`;
+  return x509Certificate({
+    serial: options.serial,
+    subjectKey: options.subject,
+    issuerKey: options.issuer,
+    notBefore: options.notBefore ?? new Date(Date.now() - 86_400_000),
+    notAfter: options.notAfter ?? new Date(Date.now() + 5 * 365 * 86_400_000),
+    issuerCn: 'Tenpay.com Root CA (test)',
+    subjectCn: options.cn ?? 'Tenpay.com sign (test)',
+  });
 }
 
 /** A platform certificate with its key pair and WeChat's rendering of its validity. */
