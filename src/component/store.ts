@@ -2,8 +2,7 @@
 // ticket, the authorizers' refresh tokens (durable: losing one means the account must authorize
 // again, unless WeChat's authorizer list still has it), their records and the index of them, and
 // the marks of authorizers found to have revoked their authorization.
-import { createHash } from 'node:crypto';
-import { WxStorageError } from '../core/errors.js';
+import { AuthCodeMemo, IdIndex } from '../storage/id-index.js';
 import type { Storage } from '../storage/types.js';
 import type { ComponentKeys } from './keys.js';
 
@@ -56,14 +55,30 @@ export const TICKET_TTL_MS = 12 * 3600_000;
 export class ComponentStore {
   readonly storage: Storage;
   readonly keys: ComponentKeys;
-  readonly #componentAppid: string;
   readonly #now: () => number;
+
+  readonly #index: IdIndex;
+  readonly #codes: AuthCodeMemo;
 
   constructor(storage: Storage, keys: ComponentKeys, componentAppid: string, now: () => number) {
     this.storage = storage;
     this.keys = keys;
-    this.#componentAppid = componentAppid;
     this.#now = now;
+    this.#index = new IdIndex(storage, keys.authorizers, keys.authorizersLock, `the authorizer index of component ${componentAppid}`);
+    this.#codes = new AuthCodeMemo(storage, keys.authCode);
+  }
+
+  listAppids(): Promise<string[]> {
+    return this.#index.list();
+  }
+
+  /** Remembers which authorizer an auth code gave, for an hour, so the code is exchanged once. */
+  markAuthCode(code: string, appid: string): Promise<void> {
+    return this.#codes.mark(code, appid);
+  }
+
+  authCodeAppid(code: string): Promise<string | undefined> {
+    return this.#codes.get(code);
   }
 
   async getTicket(): Promise<StoredTicket | undefined> {
@@ -100,7 +115,7 @@ export class ComponentStore {
 
   async putRecord(record: AuthorizerRecord): Promise<void> {
     await this.storage.set(this.keys.info(record.authorizerAppid), JSON.stringify(record));
-    await this.#updateIndex((list) => (list.includes(record.authorizerAppid) ? list : [...list, record.authorizerAppid]));
+    await this.#index.add(record.authorizerAppid);
   }
 
   async getRefreshToken(appid: string): Promise<string | undefined> {
@@ -147,7 +162,7 @@ export class ComponentStore {
 
   async #drop(appid: string): Promise<AuthorizerRecord | undefined> {
     const record = await this.getRecord(appid);
-    await this.#updateIndex((list) => list.filter((a) => a !== appid));
+    await this.#index.remove(appid);
     for (const key of [
       this.keys.refreshToken(appid),
       this.keys.accessToken(appid),
@@ -159,55 +174,4 @@ export class ComponentStore {
     }
     return record;
   }
-
-  async listAppids(): Promise<string[]> {
-    const raw = await this.storage.get(this.keys.authorizers);
-    if (!raw) return [];
-    try {
-      const list = JSON.parse(raw) as unknown;
-      return Array.isArray(list) ? list.filter((a): a is string => typeof a === 'string') : [];
-    } catch {
-      return [];
-    }
-  }
-
-  /** Remembers which authorizer an auth code gave, for an hour, so the code is exchanged once. */
-  async markAuthCode(code: string, appid: string): Promise<void> {
-    await this.storage.set(this.keys.authCode(digest(code)), appid, 3600_000);
-  }
-
-  async authCodeAppid(code: string): Promise<string | undefined> {
-    return (await this.storage.get(this.keys.authCode(digest(code)))) || undefined;
-  }
-
-  async #updateIndex(change: (list: string[]) => string[]): Promise<void> {
-    const unlock = await this.#lock();
-    try {
-      const before = await this.listAppids();
-      const after = change(before);
-      if (after.length !== before.length || after.some((a, i) => a !== before[i])) {
-        await this.storage.set(this.keys.authorizers, JSON.stringify(after));
-      }
-    } finally {
-      await unlock?.().catch(() => undefined);
-    }
-  }
-
-  async #lock(): Promise<(() => Promise<void>) | undefined> {
-    const { storage } = this;
-    if (!storage.lock) return undefined;
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const unlock = await storage.lock(this.keys.authorizersLock, 5_000);
-      if (unlock) return unlock;
-      if (Date.now() > deadline) {
-        throw new WxStorageError(`gave up waiting for the authorizer index lock of component ${this.#componentAppid}`, storage.name);
-      }
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-}
-
-function digest(code: string): string {
-  return createHash('sha256').update(code).digest('hex').slice(0, 32);
 }

@@ -9,8 +9,7 @@
 //   corp:<corpid>:access_token            {"v","e"}                                 TTL expires_in
 //   corp:<corpid>:ticket:jsapi|agent_config {"v","e"}                               TTL expires_in
 //   auth_code:<sha256 of the code>        the corpid it gave                        TTL 1 h
-import { createHash } from 'node:crypto';
-import { WxStorageError } from '../core/errors.js';
+import { AuthCodeMemo, IdIndex } from '../storage/id-index.js';
 import type { Storage } from '../storage/types.js';
 
 export interface SuiteKeys {
@@ -76,14 +75,30 @@ export const SUITE_TICKET_TTL_MS = 30 * 60_000;
 export class SuiteStore {
   readonly storage: Storage;
   readonly keys: SuiteKeys;
-  readonly #suiteId: string;
   readonly #now: () => number;
+
+  readonly #index: IdIndex;
+  readonly #codes: AuthCodeMemo;
 
   constructor(storage: Storage, keys: SuiteKeys, suiteId: string, now: () => number) {
     this.storage = storage;
     this.keys = keys;
-    this.#suiteId = suiteId;
     this.#now = now;
+    this.#index = new IdIndex(storage, keys.corps, keys.corpsLock, `the corp index of suite ${suiteId}`);
+    this.#codes = new AuthCodeMemo(storage, keys.authCode);
+  }
+
+  listCorpids(): Promise<string[]> {
+    return this.#index.list();
+  }
+
+  /** Which corp an auth code gave, for an hour: the push and the redirect of one install exchange it once. */
+  markAuthCode(code: string, corpid: string): Promise<void> {
+    return this.#codes.mark(code, corpid);
+  }
+
+  authCodeCorpid(code: string): Promise<string | undefined> {
+    return this.#codes.get(code);
   }
 
   async getTicket(): Promise<StoredSuiteTicket | undefined> {
@@ -119,7 +134,7 @@ export class SuiteStore {
 
   async putRecord(record: SuiteCorpRecord): Promise<void> {
     await this.storage.set(this.keys.info(record.corpid), JSON.stringify(record));
-    await this.#updateIndex((list) => (list.includes(record.corpid) ? list : [...list, record.corpid]));
+    await this.#index.add(record.corpid);
   }
 
   async getPermanentCode(corpid: string): Promise<string | undefined> {
@@ -134,7 +149,7 @@ export class SuiteStore {
   /** Forgets a corp: record, permanent code, tokens and tickets, index entry. Returns the record it had. */
   async remove(corpid: string): Promise<SuiteCorpRecord | undefined> {
     const record = await this.getRecord(corpid);
-    await this.#updateIndex((list) => list.filter((c) => c !== corpid));
+    await this.#index.remove(corpid);
     const corp = this.keys.corp(corpid);
     for (const key of [
       this.keys.permanentCode(corpid),
@@ -147,51 +162,4 @@ export class SuiteStore {
     }
     return record;
   }
-
-  async listCorpids(): Promise<string[]> {
-    const raw = await this.storage.get(this.keys.corps);
-    if (!raw) return [];
-    try {
-      const list = JSON.parse(raw) as unknown;
-      return Array.isArray(list) ? list.filter((c): c is string => typeof c === 'string') : [];
-    } catch {
-      return [];
-    }
-  }
-
-  /** Which corp an auth code gave, for an hour: the push and the redirect of one install exchange it once. */
-  async markAuthCode(code: string, corpid: string): Promise<void> {
-    await this.storage.set(this.keys.authCode(digest(code)), corpid, 3600_000);
-  }
-
-  async authCodeCorpid(code: string): Promise<string | undefined> {
-    return (await this.storage.get(this.keys.authCode(digest(code)))) || undefined;
-  }
-
-  async #updateIndex(change: (list: string[]) => string[]): Promise<void> {
-    const unlock = await this.#lock();
-    try {
-      const before = await this.listCorpids();
-      const after = change(before);
-      if (after.length !== before.length || after.some((c, i) => c !== before[i])) await this.storage.set(this.keys.corps, JSON.stringify(after));
-    } finally {
-      await unlock?.().catch(() => undefined);
-    }
-  }
-
-  async #lock(): Promise<(() => Promise<void>) | undefined> {
-    const { storage } = this;
-    if (!storage.lock) return undefined;
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const unlock = await storage.lock(this.keys.corpsLock, 5_000);
-      if (unlock) return unlock;
-      if (Date.now() > deadline) throw new WxStorageError(`gave up waiting for the corp index lock of suite ${this.#suiteId}`, storage.name);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-}
-
-function digest(code: string): string {
-  return createHash('sha256').update(code).digest('hex').slice(0, 32);
 }
