@@ -4,20 +4,68 @@
 // Both run until SIGINT / SIGTERM. Nothing secret is ever printed (the demo apps' secrets are
 // public constants, shown so they can be pasted into a client).
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { WxError } from '../core/errors.js';
-import { loadHubConfig, storageFromConfig } from '../hub/config.js';
-import { componentHubPlugin } from '../component/hub-plugin.js';
-import { createHub } from '../hub/create-hub.js';
-import { DEMO_APPS, startSimulator } from '../simulator/index.js';
+// The commands' modules (simulator, hub, YAML, zod) are imported when a command runs: `--help` stays quick.
 
-const USAGE = `Usage:
-  wxkit mock [--port N] [--host H]
-      Start the local WeChat simulator with the demo apps (default 127.0.0.1, any free port).
-  wxkit hub --config hub.yaml [--port N] [--host H]
-      Start the token hub (config in YAML or JSON; see docs/scenarios.md).
+interface CommandHelp {
+  usage: string;
+  summary: string;
+  options: [flag: string, text: string][];
+}
+
+const COMMANDS: Record<'mock' | 'hub', CommandHelp> = {
+  mock: {
+    usage: 'wxkit mock [--port N] [--host H]',
+    summary: 'Start the local WeChat simulator with the demo apps.',
+    options: [
+      ['--port N', 'port to listen on (default: any free port)'],
+      ['--host H', 'address to listen on (default 127.0.0.1)'],
+      ['-h, --help', 'show this help'],
+    ],
+  },
+  hub: {
+    usage: 'wxkit hub --config hub.yaml [--port N] [--host H]',
+    summary: 'Start the token hub described by the config (YAML or JSON: see "Hub configuration" in the docs site).',
+    options: [
+      ['-c, --config FILE', 'the hub configuration (required)'],
+      ['--port N', "port to listen on (default: the config's listen.port)"],
+      ['--host H', "address to listen on (default: the config's listen.host)"],
+      ['-h, --help', 'show this help'],
+    ],
+  },
+};
+
+const USAGE = `Usage: wxkit <command> [options]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(6)}${c.summary}`)
+  .join('\n')}
+
+  wxkit <command> --help   that command's options
   wxkit --help | --version
+
+Docs site: every endpoint and the guides. \`npm run docs\` in a wxkit checkout builds it into site/;
+open site/index.html (hub config: site/guides/scenarios.html#hub-configuration-hubyaml-or-hubjson).
 `;
+
+function commandHelp(name: keyof typeof COMMANDS): string {
+  const c = COMMANDS[name];
+  const width = Math.max(...c.options.map(([flag]) => flag.length)) + 2;
+  return `Usage: ${c.usage}\n\n${c.summary}\n\nOptions:\n${c.options.map(([flag, text]) => `  ${flag.padEnd(width)}${text}`).join('\n')}\n`;
+}
+
+/** Every problem with a command line (unknown options, bad values, missing ones, a broken config), reported together. */
+class CliUsageError extends WxError {
+  override name = 'CliUsageError';
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(problems.length === 1 ? problems[0]! : `${problems.length} problems:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.problems = problems;
+  }
+}
 
 export interface CliIo {
   out(line: string): void;
@@ -43,6 +91,7 @@ export async function main(argv: string[], io: CliIo = consoleIo): Promise<numbe
       case '--help':
       case '-h':
       case 'help':
+        if (command === 'help' && (rest[0] === 'mock' || rest[0] === 'hub')) return (io.out(commandHelp(rest[0])), 0);
         io.out(USAGE);
         return command === undefined ? 1 : 0;
       default:
@@ -53,33 +102,53 @@ export async function main(argv: string[], io: CliIo = consoleIo): Promise<numbe
     // Our errors and system errors (EADDRINUSE, bad option) explain themselves; anything else is a bug: show its stack.
     const known = e instanceof WxError || typeof (e as { code?: unknown })?.code === 'string';
     io.err(`wxkit ${command}: ${known ? (e as Error).message : ((e as Error)?.stack ?? String(e))}`);
+    if (e instanceof CliUsageError && (command === 'mock' || command === 'hub')) io.err(`\nRun "wxkit ${command} --help" for its options.`);
     return 1;
   }
 }
 
-function serverArgs(args: string[], extra: { config?: boolean } = {}) {
-  const { values } = parseArgs({
-    args,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-      ...(extra.config ? { config: { type: 'string', short: 'c' } } : {}),
-    },
-    strict: true,
-    allowPositionals: false,
-  });
-  let port: number | undefined;
-  if (values.port !== undefined) {
-    port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new WxError(`--port must be a port number, got ${JSON.stringify(values.port)}`);
+interface ServerArgs {
+  port?: number;
+  host?: string;
+  config?: string;
+  help: boolean;
+  problems: string[];
+}
+
+/** Parses a server command's options without stopping at the first problem. */
+function serverArgs(args: string[], extra: { config?: boolean } = {}): ServerArgs {
+  const known: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+    ...(extra.config ? { config: { type: 'string', short: 'c' } } : {}),
+  };
+  const { tokens } = parseArgs({ args, options: known, strict: false, allowPositionals: true, tokens: true });
+  const problems: string[] = [];
+  const values: Record<string, string | boolean> = {};
+  for (const t of tokens) {
+    if (t.kind === 'positional') problems.push(`unexpected argument ${JSON.stringify(t.value)}`);
+    if (t.kind !== 'option') continue;
+    const spec = known[t.name];
+    if (!spec) problems.push(`unknown option ${t.rawName}`);
+    else if (spec.type === 'string' && (t.value === undefined || t.value === '')) problems.push(`${t.rawName} needs a value`);
+    else if (spec.type === 'boolean' && t.value !== undefined) problems.push(`${t.rawName} takes no value`);
+    else values[t.name] = t.value ?? true;
   }
-  return { port, host: values.host as string | undefined, help: Boolean(values.help), config: (values as { config?: string }).config };
+  let port: number | undefined;
+  if (typeof values.port === 'string') {
+    port = Number(values.port);
+    if (!/^\d+$/.test(values.port) || port > 65535) problems.push(`--port must be a port number (0-65535), got ${JSON.stringify(values.port)}`);
+  }
+  const str = (v: string | boolean | undefined) => (typeof v === 'string' ? v : undefined);
+  return { port, host: str(values.host), config: str(values.config), help: values.help === true, problems };
 }
 
 async function mock(args: string[], io: CliIo): Promise<number> {
   const opts = serverArgs(args);
-  if (opts.help) return (io.out(USAGE), 0);
+  if (opts.help) return (io.out(commandHelp('mock')), 0);
+  if (opts.problems.length) throw new CliUsageError(opts.problems);
+  const { DEMO_APPS, startSimulator } = await import('../simulator/index.js');
   const sim = await startSimulator({ apps: DEMO_APPS, port: opts.port, host: opts.host });
   io.out(`wxkit simulator listening on ${sim.url}`);
   io.out('demo apps (pass baseUrl to createClient):');
@@ -99,9 +168,24 @@ async function mock(args: string[], io: CliIo): Promise<number> {
 
 async function hub(args: string[], io: CliIo): Promise<number> {
   const opts = serverArgs(args, { config: true });
-  if (opts.help) return (io.out(USAGE), 0);
-  if (!opts.config) throw new WxError('--config <hub.yaml> is required');
-  const config = await loadHubConfig(opts.config);
+  if (opts.help) return (io.out(commandHelp('hub')), 0);
+  const problems = [...opts.problems];
+  if (opts.config === undefined && !problems.some((p) => p.startsWith('--config') || p.startsWith('-c '))) problems.push('--config <hub.yaml> is required');
+  // The config is read even when an option is wrong, so one run reports everything to fix.
+  const { loadHubConfig, storageFromConfig } = await import('../hub/config.js');
+  let config: Awaited<ReturnType<typeof loadHubConfig>> | undefined;
+  if (opts.config) {
+    try {
+      config = await loadHubConfig(opts.config);
+    } catch (e) {
+      if (!(e instanceof WxError)) throw e;
+      // The loader joins its problems with "; " after naming the file: one line each here.
+      const m = /^(hub config[^:]*): (.*)$/s.exec(e.message);
+      problems.push(...(m ? m[2]!.split('; ').map((p) => `${m[1]}: ${p}`) : [e.message]));
+    }
+  }
+  if (problems.length || !config) throw new CliUsageError(problems);
+  const [{ createHub }, { componentHubPlugin }] = await Promise.all([import('../hub/create-hub.js'), import('../component/hub-plugin.js')]);
   const storage = storageFromConfig(config.storage);
   const logger = { warn: (m: string) => io.err(m) };
   const instance = createHub({
@@ -161,3 +245,6 @@ function version(): string {
   }
   return 'wxkit (unknown version)';
 }
+
+// Run directly (`tsx src/cli/main.ts …`, `node dist/src/cli/main.js …`) as well as through bin/wxkit.js.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = await main(process.argv.slice(2));

@@ -253,7 +253,13 @@ class RedisConnection {
   }
 
   async #create(): Promise<Redis> {
-    const mod = await import('ioredis');
+    const mod = await import('ioredis').catch((e: unknown) => {
+      // ioredis is an optional peer dependency: only Redis users install it.
+      if ((e as { code?: unknown })?.code === 'ERR_MODULE_NOT_FOUND' && String((e as Error).message).includes("'ioredis'")) {
+        throw new WxConfigError('redisStorage needs the ioredis package: npm install ioredis', { cause: e });
+      }
+      throw e;
+    });
     const RedisCtor = (mod.Redis ?? mod.default) as unknown as typeof Redis;
     const client = new RedisCtor(this.#url!, {
       connectTimeout: this.#options.connectTimeoutMs ?? 2000,

@@ -152,10 +152,17 @@ describe.each(transports)('every failure is a wxkit error, transport %s', (_name
 
   it("the caller's abort rejects with WxAbortError, not a bare DOMException, and is not retried", async () => {
     routes['/cgi-bin/token'] = tokenRoute;
-    routes['/cgi-bin/material/get_materialcount'] = () => undefined; // never answers
+    // Never answers; the abort comes once the request has arrived (not after a guessed delay, which
+    // a loaded machine can outrun before the token fetch is even done).
+    let arrived!: () => void;
+    const seen = new Promise<void>((r) => (arrived = r));
+    routes['/cgi-bin/material/get_materialcount'] = () => {
+      arrived();
+      return undefined;
+    };
     const controller = new AbortController();
     const call = Material.getMaterialCount(client({ transport: transport() }), { signal: controller.signal });
-    setTimeout(() => controller.abort(), 50);
+    void seen.then(() => controller.abort());
     const e = await call.catch((x: unknown) => x);
     expect(e).toBeInstanceOf(WxAbortError);
     expect(e).toBeInstanceOf(WxError);
