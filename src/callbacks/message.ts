@@ -53,6 +53,7 @@ const NUMERIC_FIELDS = new Set([
   'ErrCode',
   'MemChangeCnt',
   'create_time',
+  'Mode',
 ]);
 const ID_FIELDS = new Set(['MsgId', 'MsgID', 'MsgDataId']);
 const DECIMAL = /^-?(?:\d{1,15}|\d+\.\d+)$/;
@@ -123,6 +124,14 @@ const EVENTS: Record<string, Spec> = {
   click: KEYED,
   view: KEYED,
   view_miniprogram: KEYED,
+  // Template cards (buttons, votes, menus) and task cards: which card, which key.
+  template_card_event: { strings: ['EventKey', 'TaskId'] },
+  template_card_menu_event: { strings: ['EventKey', 'TaskId'] },
+  taskcard_click: { strings: ['EventKey', 'TaskId'] },
+  change_app_admin: {},
+  living_status_change: { strings: ['LivingId'] },
+  open_approval_change: {},
+  switch_workbench_mode: { numbers: ['Mode'] },
   // 微信客服 pushes carry no FromUserName.
   kf_msg_or_event: { base: { strings: ['ToUserName'], numbers: ['CreateTime'] }, strings: ['Token', 'OpenKfId'] },
 };

@@ -136,6 +136,79 @@ export interface WorkViewMiniprogramEvent extends WorkEventBase<'view_miniprogra
   EventKey: string;
 }
 
+/** A selection made on a vote / multiple-choice template card: the options chosen per question. */
+export type TemplateCardSelectedItem = {
+  QuestionKey: string;
+  OptionIds?: { OptionId?: OneOrMany<string> } & MessageObject;
+} & MessageObject;
+
+/**
+ * 模板卡片事件: a member clicked a button of a template card (button_interaction, vote_interaction,
+ * multiple_interaction) sent by the app. `ResponseCode` (usable once, 72 h) updates the card
+ * with `message/update_template_card`.
+ */
+export interface WorkTemplateCardEvent extends WorkEventBase<'template_card_event'> {
+  /** The key of the clicked button (button_list[].key, or submit_button.key). */
+  EventKey: string;
+  /** The task_id the card was sent with. */
+  TaskId: string;
+  /** text_notice, news_notice, button_interaction, vote_interaction, multiple_interaction. */
+  CardType?: string;
+  ResponseCode?: string;
+  SelectedItems?: { SelectedItem?: OneOrMany<TemplateCardSelectedItem> } & MessageObject;
+}
+
+/** 模板卡片右上角菜单事件: a member chose an item of a card's top-right menu (action_menu). */
+export interface WorkTemplateCardMenuEvent extends WorkEventBase<'template_card_menu_event'> {
+  /** The action_menu.action_list[].key chosen. */
+  EventKey: string;
+  TaskId: string;
+  CardType?: string;
+  ResponseCode?: string;
+}
+
+/** 任务卡片事件 (the older interactive_taskcard): the button clicked. */
+export interface WorkTaskcardClickEvent extends WorkEventBase<'taskcard_click'> {
+  EventKey: string;
+  TaskId: string;
+}
+
+/** 应用管理员变更: the app's admins changed (FromUserName is `sys`); re-read them with agent/get_admin_list. */
+export type WorkChangeAppAdminEvent = WorkEventBase<'change_app_admin'>;
+
+/** 直播回调: a living (直播) changed status. Status as WeCom sends it: 0 reserved, 1 live, 2 ended, 3 expired, 4 cancelled. */
+export interface WorkLivingStatusChangeEvent extends WorkEventBase<'living_status_change'> {
+  LivingId: string;
+  Status?: string | number;
+}
+
+/** The approval as 审批流程引擎 (open approval) reports it: ThirdNo is your own application number. */
+export type OpenApprovalInfo = {
+  ThirdNo?: string;
+  OpenSpName?: string;
+  OpenTemplateId?: string;
+  /** 1 pending, 2 approved, 3 rejected, 4 revoked, 6 passed then revoked, 7 deleted, 10 paid. */
+  OpenSpStatus?: MessageValue;
+  ApplyTime?: MessageValue;
+  ApplyUserName?: string;
+  ApplyUserId?: string;
+  ApplyUserParty?: string;
+  ApplyUserImage?: string;
+  ApprovalNodes?: MessageValue;
+  NotifyNodes?: MessageValue;
+  approverstep?: MessageValue;
+} & MessageObject;
+
+/** 审批状态通知 of the open approval engine (审批流程引擎): ApprovalInfo holds the application and its nodes. */
+export interface WorkOpenApprovalChangeEvent extends WorkEventBase<'open_approval_change'> {
+  ApprovalInfo?: OpenApprovalInfo;
+}
+
+/** 工作台自定义展示模式切换: Mode 1 = the custom workbench display (agent/set_workbench_template), 0 = the normal one. */
+export interface WorkSwitchWorkbenchModeEvent extends WorkEventBase<'switch_workbench_mode'> {
+  Mode: number;
+}
+
 /**
  * 微信客服: new messages or events wait for `kf/sync_msg`, called with this Token. The push has no
  * FromUserName.
@@ -161,6 +234,13 @@ export type WorkEventMessage =
   | WorkClickEvent
   | WorkViewEvent
   | WorkViewMiniprogramEvent
+  | WorkTemplateCardEvent
+  | WorkTemplateCardMenuEvent
+  | WorkTaskcardClickEvent
+  | WorkChangeAppAdminEvent
+  | WorkLivingStatusChangeEvent
+  | WorkOpenApprovalChangeEvent
+  | WorkSwitchWorkbenchModeEvent
   | WorkKfMsgOrEvent;
 
 // ------------------------------------------------------------------ instruction callbacks (InfoType)

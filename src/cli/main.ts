@@ -192,6 +192,7 @@ async function hub(args: string[], io: CliIo): Promise<number> {
     secret: config.secret,
     apps: config.apps,
     components: config.components,
+    ...(config.work ? { work: config.work } : {}),
     ...(config.components?.length ? { componentPlugin: componentHubPlugin() } : {}),
     storage,
     baseUrl: config.baseUrl,

@@ -12,6 +12,7 @@ import { redisStorage } from '../storage/redis.js';
 import type { Storage } from '../storage/types.js';
 import type { HubCommonApp } from './common-apps.js';
 import type { HubComponentApp } from './create-hub.js';
+import type { HubWorkCorpApp, HubWorkSuite } from './work-apps.js';
 
 const appid = z.string().regex(APPID, 'must be 4 to 64 letters, digits or underscores');
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
@@ -35,6 +36,43 @@ const ComponentSchema = z
     appsecretEnv: envName.optional(),
   })
   .refine((a) => Boolean(a.appsecret) !== Boolean(a.appsecretEnv), { message: 'give exactly one of appsecret or appsecretEnv', path: ['appsecret'] });
+
+const oneOf = (value: string, env: string) => (a: Record<string, unknown>) => Boolean(a[value]) !== Boolean(a[env]);
+const oneOfMessage = (value: string, env: string) => ({ message: `give exactly one of ${value} or ${env}`, path: [value] });
+
+const WorkAppSchema = z
+  .strictObject({
+    corpid: appid,
+    /** The agentid, or a label for a built-in app (contacts, customer contact) with no agent. */
+    agentid: z.union([z.number().int().positive(), z.string().regex(/^[\w-]{1,32}$/, 'must be the agentid or a label of letters, digits, _ or -')]),
+    corpsecret: z.string().min(1).optional(),
+    corpsecretEnv: envName.optional(),
+    tickets: z.array(z.enum(['jsapi', 'agent_config'])).optional(),
+  })
+  .refine(oneOf('corpsecret', 'corpsecretEnv'), oneOfMessage('corpsecret', 'corpsecretEnv'));
+
+const SuiteSchema = z
+  .strictObject({
+    suiteId: appid,
+    suiteSecret: z.string().min(1).optional(),
+    suiteSecretEnv: envName.optional(),
+    token: z.string().min(1).optional(),
+    tokenEnv: envName.optional(),
+    encodingAESKey: z.string().length(43, 'must be 43 characters').optional(),
+    encodingAESKeyEnv: envName.optional(),
+    providerCorpid: appid.optional(),
+  })
+  .refine(oneOf('suiteSecret', 'suiteSecretEnv'), oneOfMessage('suiteSecret', 'suiteSecretEnv'))
+  .refine(oneOf('token', 'tokenEnv'), oneOfMessage('token', 'tokenEnv'))
+  .refine(oneOf('encodingAESKey', 'encodingAESKeyEnv'), oneOfMessage('encodingAESKey', 'encodingAESKeyEnv'));
+
+const WorkSchema = z
+  .strictObject({ apps: z.array(WorkAppSchema).default([]), suites: z.array(SuiteSchema).default([]) })
+  .refine((w) => new Set(w.apps.map((a) => `${a.corpid}/${a.agentid}`)).size === w.apps.length, {
+    message: 'a WeCom app (corpid + agentid) appears twice',
+    path: ['apps'],
+  })
+  .refine((w) => new Set(w.suites.map((a) => a.suiteId)).size === w.suites.length, { message: 'a suiteId appears twice', path: ['suites'] });
 
 const StorageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('memory') }),
@@ -65,6 +103,8 @@ export const HubConfigSchema = z
     storage: StorageSchema.default({ type: 'memory' }),
     apps: z.array(AppSchema).default([]),
     components: z.array(ComponentSchema).default([]),
+    /** WeCom: self-built apps and suites. */
+    work: WorkSchema.optional(),
     refresh: z
       .strictObject({
         enabled: z.boolean().default(true),
@@ -77,7 +117,10 @@ export const HubConfigSchema = z
     baseUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('https://api.weixin.qq.com'),
   })
   .refine((c) => Boolean(c.secret) !== Boolean(c.secretEnv), { message: 'give exactly one of secret or secretEnv', path: ['secret'] })
-  .refine((c) => c.apps.length + c.components.length > 0, { message: 'configure at least one app', path: ['apps'] })
+  .refine((c) => c.apps.length + c.components.length + (c.work?.apps.length ?? 0) + (c.work?.suites.length ?? 0) > 0, {
+    message: 'configure at least one app',
+    path: ['apps'],
+  })
   .refine((c) => new Set(c.apps.map((a) => a.appid)).size === c.apps.length, { message: 'an appid appears twice', path: ['apps'] });
 
 export type HubConfigInput = z.input<typeof HubConfigSchema>;
@@ -89,6 +132,8 @@ export interface HubConfig {
   storage: { type: 'memory' } | { type: 'file'; dir: string } | { type: 'redis'; url: string; keyPrefix?: string };
   apps: HubCommonApp[];
   components: HubComponentApp[];
+  /** Present when the file has a `work:` section; pass it to createHub as `work`. */
+  work?: { apps: HubWorkCorpApp[]; suites: HubWorkSuite[] };
   refresh: { enabled: boolean; marginSeconds: number; retrySeconds: number; forcedIntervalSeconds: number };
   baseUrl: string;
 }
@@ -140,6 +185,26 @@ export function parseHubConfig(data: unknown, options: { env?: Record<string, st
     const { appsecretEnv, ...rest } = comp;
     return { ...rest, appid: comp.appid, appsecret: fromEnv(`components[${i}].appsecretEnv`, appsecretEnv as string | undefined, comp.appsecret) };
   });
+  const work: HubConfig['work'] = c.work && {
+    apps: c.work.apps.map((a, i) => ({
+      corpid: a.corpid,
+      agentid: a.agentid,
+      corpsecret: fromEnv(`work.apps[${i}].corpsecretEnv`, a.corpsecretEnv, a.corpsecret),
+      ...(a.tickets ? { tickets: a.tickets } : {}),
+    })),
+    suites: c.work.suites.map((su, i) => {
+      const encodingAESKey = fromEnv(`work.suites[${i}].encodingAESKeyEnv`, su.encodingAESKeyEnv, su.encodingAESKey);
+      if (su.encodingAESKeyEnv && encodingAESKey && encodingAESKey.length !== 43)
+        problems.push(`work.suites[${i}].encodingAESKeyEnv: the key in ${su.encodingAESKeyEnv} must be 43 characters`);
+      return {
+        suiteId: su.suiteId,
+        suiteSecret: fromEnv(`work.suites[${i}].suiteSecretEnv`, su.suiteSecretEnv, su.suiteSecret),
+        token: fromEnv(`work.suites[${i}].tokenEnv`, su.tokenEnv, su.token),
+        encodingAESKey,
+        ...(su.providerCorpid ? { providerCorpid: su.providerCorpid } : {}),
+      };
+    }),
+  };
   let storage: HubConfig['storage'];
   if (c.storage.type === 'redis') {
     const url = fromEnv('storage.urlEnv', c.storage.urlEnv, c.storage.url);
@@ -151,7 +216,7 @@ export function parseHubConfig(data: unknown, options: { env?: Record<string, st
     storage = { type: 'memory' };
   }
   if (problems.length) throw new WxConfigError(`${where}: ${problems.join('; ')}`);
-  return { listen: c.listen, secret, storage, apps, components, refresh: c.refresh, baseUrl: c.baseUrl };
+  return { listen: c.listen, secret, storage, apps, components, ...(work ? { work } : {}), refresh: c.refresh, baseUrl: c.baseUrl };
 }
 
 /** The storage a configuration asks for. Call `close()` on it (when present) at shutdown. */

@@ -6,6 +6,13 @@
 //   GET  /client/ticket?appid=…&type=jsapi|wx_card[&authorizer_appid=…]
 //   POST /refresh/access_token            { appid, [authorizer_appid], access_token: <the stale one> }
 //   POST /refresh/component_access_token  { appid, access_token: <the stale one> }
+// WeCom (appid is the corpid; a self-built app is named by agentid, a suite's corp token by suite_id):
+//   GET  /client/work/access_token?appid=<corpid>&agentid=…|suite_id=…
+//   GET  /client/work/ticket?appid=<corpid>&agentid=…|suite_id=…&type=jsapi|agent_config
+//   POST /refresh/work/access_token       { appid, agentid | suite_id, access_token: <the stale one> }
+//   GET  /client/work/suite_access_token?appid=<suiteId>
+//   POST /refresh/work/suite_access_token { appid, access_token: <the stale one> }
+//   GET|POST /callback/work/suite/<suiteId> the suite's instruction URL (no secret: WeCom signs it)
 //   GET  /health                          (no secret needed; says nothing about the apps)
 // Token answers are `{ access_token, expires_in, timestamp }`: expires_in is the remaining lifetime
 // in seconds and timestamp the hub's Unix time in seconds, so `timestamp + expires_in` is the expiry.
@@ -23,6 +30,7 @@ import { createRefresher, type Refresher } from './refresher.js';
 import { createHubRegistry } from './app-registry.js';
 import { hubRoutes } from './routes.js';
 import type { HubRegistrar } from './types.js';
+import { attachSuiteToHub, createHubSuite, workAppRegistration, type AttachedSuite, type HubWorkCorpApp, type HubWorkSuite } from './work-apps.js';
 
 export interface HubRefreshOptions {
   /** Refresh this many seconds before expiry (default 600). */
@@ -57,6 +65,12 @@ export interface HubOptions {
   secret: string;
   /** Common apps (own appsecret) this hub fetches tokens for. */
   apps?: HubCommonApp[];
+  /**
+   * WeCom: self-built apps (tokens by corpid + agentid) and suites (the hub serves each suite's
+   * instruction URL at `/callback/work/suite/<suiteId>`, stores the suite_ticket, and keeps the
+   * suite_access_token and every installed corp's token fresh).
+   */
+  work?: { apps?: HubWorkCorpApp[]; suites?: HubWorkSuite[] };
   /** Component apps; need `componentPlugin`. */
   components?: HubComponentApp[];
   componentPlugin?: HubComponentPlugin;
@@ -126,7 +140,11 @@ export function createHub(options: HubOptions): Hub {
   const registry = createHubRegistry(refresher);
   const { registrar } = registry;
   const routes = hubRoutes({ registry, refreshEnabled, now, forcedRefreshIntervalMs: forcedInterval * 1000, logger });
-  const handler = createHubHandler(options.secret, routes, logger);
+  const handler = createHubHandler(options.secret, routes, logger, (path) => {
+    const m = /^\/callback\/work\/suite\/([^/]+)$/.exec(path);
+    const suite = m ? registry.suites.get(m[1]!) : undefined;
+    return suite?.callback ? (request: Request) => suite.callback!(request) : undefined;
+  });
   const servers = new Set<HubServer>();
 
   for (const app of options.apps ?? []) {
@@ -136,7 +154,26 @@ export function createHub(options: HubOptions): Hub {
     registrar.registerApp(commonAppRegistration(app, { ...context, hosts: options.hosts, refreshMarginMs: marginMs }));
   }
 
-  let setup: Promise<void> = Promise.resolve();
+  const workContext = { ...context, hosts: options.hosts, now };
+  const workKeys = new Set<string>();
+  for (const app of options.work?.apps ?? []) {
+    const registration = workAppRegistration(app, workContext);
+    const key = `${registration.corpid}/${registration.agentid}`;
+    if (workKeys.has(key)) throw new WxConfigError(`createHub: WeCom app ${registration.agentid} of corp ${registration.corpid} appears twice`);
+    workKeys.add(key);
+    registrar.registerWorkApp(registration);
+  }
+  const suiteIds = (options.work?.suites ?? []).map((s) => s?.suiteId);
+  if (new Set(suiteIds).size !== suiteIds.length) throw new WxConfigError('createHub: a WeCom suite appears twice');
+  // Created now, so a bad secret or key fails here rather than on the first push.
+  const suites = (options.work?.suites ?? []).map((config) => createHubSuite(config, workContext));
+  const attached: AttachedSuite[] = [];
+  const suitesReady = suites.reduce<Promise<void>>(
+    (p, suite) => p.then(async () => void attached.push(await attachSuiteToHub(suite, registrar))),
+    Promise.resolve(),
+  );
+
+  let setup: Promise<void> = suitesReady;
   if (options.components?.length) {
     const plugin = options.componentPlugin;
     if (!plugin) {
@@ -144,7 +181,7 @@ export function createHub(options: HubOptions): Hub {
         `createHub: component apps (${options.components.map((c) => c.appid).join(', ')}) need the third-party platform module (componentPlugin), which this hub was not given`,
       );
     }
-    setup = options.components.reduce<Promise<void>>((p, c) => p.then(() => plugin(c, registrar, context)), Promise.resolve());
+    setup = options.components.reduce<Promise<void>>((p, c) => p.then(() => plugin(c, registrar, context)), setup);
   }
   const started = setup.then(async () => {
     if (!refreshEnabled) return;
@@ -169,6 +206,7 @@ export function createHub(options: HubOptions): Hub {
     },
     async close() {
       refresher.stop();
+      for (const a of attached.splice(0)) a.detach();
       await Promise.all([...servers].map((s) => s.close()));
       servers.clear();
     },

@@ -1,5 +1,7 @@
-// The hub's web handler: the open /health route, the shared-secret check, then the route table
-// (routes.ts) with its method, parameter and appid checks; any failure becomes a JSON answer.
+// The hub's web handler: the open /health route, the open callback routes (WeCom pushes suite
+// tickets to `/callback/work/suite/<suiteId>`, signed with the suite's token: WeCom cannot send the
+// hub secret), the shared-secret check, then the route table (routes.ts) with its method,
+// parameter and appid checks; any failure becomes a JSON answer.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { APPID } from '../core/appid.js';
 import type { Logger } from '../core/runtime.js';
@@ -8,7 +10,15 @@ import type { HubRoute } from './routes.js';
 
 const MAX_BODY = 16 * 1024;
 
-export function createHubHandler(secret: string, routes: Record<string, HubRoute>, logger: Logger): (request: Request) => Promise<Response> {
+/** A handler that authenticates its own requests (a callback URL), found by path. */
+export type OpenRoutes = (path: string) => ((request: Request) => Promise<Response>) | undefined;
+
+export function createHubHandler(
+  secret: string,
+  routes: Record<string, HubRoute>,
+  logger: Logger,
+  openRoutes?: OpenRoutes,
+): (request: Request) => Promise<Response> {
   const secretDigest = digest(secret);
 
   async function route(request: Request, url: URL): Promise<Response> {
@@ -17,6 +27,8 @@ export function createHubHandler(secret: string, routes: Record<string, HubRoute
       if (request.method !== 'GET' && request.method !== 'HEAD') return error(405, 'method_not_allowed', 'use GET /health');
       return json(200, { status: 'ok' });
     }
+    const open = openRoutes?.(path);
+    if (open) return open(request);
     if (!authorized(request.headers.get('authorization'), secretDigest)) {
       return error(401, 'unauthorized', 'missing or wrong hub secret (send Authorization: Bearer <secret>)');
     }

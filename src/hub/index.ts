@@ -1,7 +1,15 @@
 // The hub (centralization node) and its clients: one node keeps tokens and tickets fresh for the
 // fleet; `hubStorage` gives the fleet TokenProviders that read from it.
 export { createHub, type Hub, type HubOptions, type HubRefreshOptions, type HubComponentApp, type HubComponentPlugin, type HubContext } from './create-hub.js';
-export { hubStorage, hubClientOptions, type HubStorage, type HubStorageOptions } from './hub-storage.js';
+export { hubStorage, hubClientOptions, hubWorkClientOptions, type HubStorage, type HubStorageOptions, type HubWorkApp } from './hub-storage.js';
+export {
+  attachSuiteToHub,
+  createHubSuite,
+  workAppRegistration,
+  type AttachedSuite,
+  type HubWorkCorpApp,
+  type HubWorkSuite,
+} from './work-apps.js';
 export { createRefresher, type Refresher, type RefresherOptions } from './refresher.js';
 export { commonAppRegistration, type HubCommonApp } from './common-apps.js';
 export { loadHubConfig, parseHubConfig, storageFromConfig, HubConfigSchema, type HubConfig, type HubConfigInput } from './config.js';
@@ -12,5 +20,8 @@ export {
   type HubAppRegistration,
   type HubComponentRegistration,
   type HubRegistrar,
+  type HubSuiteRegistration,
+  type HubWorkAppId,
+  type HubWorkAppRegistration,
   type HubTokenProvider,
 } from './types.js';

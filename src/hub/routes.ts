@@ -1,12 +1,15 @@
 // What each hub route answers, once the request passed the secret, method and appid checks
-// (handler.ts): tokens and tickets with their remaining lifetime, and refreshes of stale tokens.
+// (handler.ts): tokens and tickets with their remaining lifetime, and refreshes of stale tokens,
+// for official accounts, mini programs, components and their authorizers, and WeCom (self-built
+// apps by corpid + agentid, suites and their corps by corpid + suite_id).
 // A forced refresh retires the token every client of the hub is using, so reports are coalesced
 // (one fetch however many report at once) and limited (one fetch per interval and token): a client
 // that keeps reporting the current token gets it back instead of making the hub fetch each time.
+import { APPID } from '../core/appid.js';
 import type { Logger } from '../core/runtime.js';
 import type { HubRegistry } from './app-registry.js';
 import { error, json } from './answers.js';
-import { DEFAULT_UNKNOWN_EXPIRY_SECONDS, type HubTokenProvider } from './types.js';
+import { DEFAULT_UNKNOWN_EXPIRY_SECONDS, type HubTokenProvider, type HubWorkAppId } from './types.js';
 
 export interface RouteRequest {
   params: Record<string, string>;
@@ -95,6 +98,20 @@ export function hubRoutes({ registry, refreshEnabled, now, forcedRefreshInterval
     return tokenAnswer(provider, 'access_token');
   }
 
+  /** `agentid` (a self-built app, or a label) or `suite_id` (a suite's corp token), exactly one. */
+  const workIdOf = (params: Record<string, string>): HubWorkAppId | Response => {
+    const { agentid, suite_id: suiteId } = params;
+    if (agentid && suiteId) return error(400, 'bad_request', 'give agentid (a self-built app) or suite_id (a suite’s corp token), not both');
+    if (suiteId) return APPID.test(suiteId) ? { suiteId } : error(400, 'bad_request', 'suite_id is malformed');
+    if (agentid) return /^[\w-]{1,32}$/.test(agentid) ? { agentid } : error(400, 'bad_request', 'agentid is malformed');
+    return error(400, 'bad_request', 'agentid (a self-built app) or suite_id (a suite’s corp token) is required');
+  };
+  const findWorkApp = async (params: Record<string, string>, corpid: string) => {
+    const id = workIdOf(params);
+    return id instanceof Response ? id : registry.findWorkApp(corpid, id);
+  };
+  const unknownSuite = (suiteId: string) => error(404, 'unknown_app', `suite ${suiteId} is not served by this hub`);
+
   const unknownComponent = (appid: string) => error(404, 'unknown_app', `component ${appid} is not served by this hub`);
   const staleRequired = () => error(400, 'bad_request', 'access_token (the token that failed) is required');
 
@@ -142,6 +159,56 @@ export function hubRoutes({ registry, refreshEnabled, now, forcedRefreshInterval
         if (!component) return unknownComponent(appid);
         if (!params.access_token) return staleRequired();
         return refreshAnswer(component.componentAccessToken, params.access_token, `component_access_token ${appid}`);
+      },
+    },
+    // ------------------------------------------------------------ WeCom (appid = the corpid, or the suite id)
+    '/client/work/access_token': {
+      method: 'GET',
+      async answer({ params, appid }) {
+        const app = await findWorkApp(params, appid);
+        return app instanceof Response ? app : tokenAnswer(app.accessToken, 'access_token');
+      },
+    },
+    '/refresh/work/access_token': {
+      method: 'POST',
+      async answer({ params, appid }) {
+        const stale = params.access_token;
+        if (!stale) return staleRequired();
+        const app = await findWorkApp(params, appid);
+        if (app instanceof Response) return app;
+        return refreshAnswer(
+          app.accessToken,
+          stale,
+          `access_token ${registry.describeWorkApp(appid, app.suiteId ? { suiteId: app.suiteId } : { agentid: app.agentid! })}`,
+        );
+      },
+    },
+    '/client/work/ticket': {
+      method: 'GET',
+      async answer({ params, appid }) {
+        const type = params.type;
+        if (type !== 'jsapi' && type !== 'agent_config') return error(400, 'bad_request', 'type must be jsapi or agent_config');
+        const app = await findWorkApp(params, appid);
+        if (app instanceof Response) return app;
+        const provider = refreshEnabled ? registry.watchWorkTicket(app, type) : app.ticket?.(type);
+        if (!provider) return error(404, 'no_ticket', `${appid} has no ${type} ticket on this hub`);
+        return tokenAnswer(provider, 'ticket', { type });
+      },
+    },
+    '/client/work/suite_access_token': {
+      method: 'GET',
+      async answer({ appid }) {
+        const suite = registry.suites.get(appid);
+        return suite ? tokenAnswer(suite.suiteAccessToken, 'access_token') : unknownSuite(appid);
+      },
+    },
+    '/refresh/work/suite_access_token': {
+      method: 'POST',
+      async answer({ params, appid }) {
+        const suite = registry.suites.get(appid);
+        if (!suite) return unknownSuite(appid);
+        if (!params.access_token) return staleRequired();
+        return refreshAnswer(suite.suiteAccessToken, params.access_token, `suite_access_token suite ${appid}`);
       },
     },
   };

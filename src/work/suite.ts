@@ -124,6 +124,8 @@ export interface SuiteInternals {
   keys: SuiteKeys;
   crypto(): { token: string; encodingAESKey: string };
   providerCorpid: string | undefined;
+  /** The suite_access_token provider (a TokenManager unless the suite reads from a hub): what a hub serves. */
+  suiteToken: TokenProvider;
   authorize(code: string, source: 'event' | 'redirect' | 'code', message?: CreateAuthInfo | ResetPermanentCodeInfo): Promise<SuiteCorpRecord>;
   hasStorage: boolean;
 }
@@ -384,6 +386,7 @@ export function createSuite(options: SuiteOptions): WxSuite {
     emitter,
     keys,
     providerCorpid: options.providerCorpid,
+    suiteToken,
     hasStorage: options.storage !== undefined,
     authorize,
     crypto() {

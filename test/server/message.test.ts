@@ -56,6 +56,13 @@ const TYPED_EVENTS = new Set([
   'click',
   'view',
   'view_miniprogram',
+  'template_card_event',
+  'template_card_menu_event',
+  'taskcard_click',
+  'change_app_admin',
+  'living_status_change',
+  'open_approval_change',
+  'switch_workbench_mode',
   'kf_msg_or_event',
 ]);
 const TYPED_INFOS = new Set([
