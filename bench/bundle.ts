@@ -3,7 +3,11 @@
 // own. "Eager" is the entry chunk plus the chunks it imports statically (what loads before the
 // first call); "lazy" is every chunk reached only through import(): the zod schemas (validation
 // on) and the errcode table (first error). Baseline: ky alone, called once: the HTTP layer
-// wxkit's default transport is built on.
+// wxkit's default transport is built on. The portable builds resolve `#default-transport` to
+// default-portable.ts (ky on fetch), as a worker bundler does through the package's "imports";
+// the Node build (platform node) resolves it to default-node.ts (undici), as Node's condition does.
+// "No code splitting" is one file, as a bundler that inlines import() makes it: the issue's goal
+// is ≤ 16 KB for a Node target and for a worker target (no `node:` import, no ioredis).
 import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
@@ -32,7 +36,18 @@ interface Sizes {
   chunks: number;
   zodEager: boolean;
   zodAnywhere: boolean;
+  /** `node:` / built-in modules the output still imports (after tree-shaking). */
+  nodeImports: string[];
+  /** Input packages and files of note that ended up in the output. */
+  ioredis: boolean;
+  errcodeTable: boolean;
+  undici: boolean;
 }
+
+type Target = 'neutral' | 'node' | 'worker';
+
+const PORTABLE = join(REPO, 'src/transport/default-portable.ts');
+const NODE_DEFAULT = join(REPO, 'src/transport/default-node.ts');
 
 export async function benchBundle(): Promise<Row[]> {
   const ky = await measure(KY_ONLY);
@@ -43,6 +58,9 @@ export async function benchBundle(): Promise<Row[]> {
   const zodEntries: string[] = [];
   for (const [key, file] of entries) if ((await measure(`export * from '${file}';`)).zodEager) zodEntries.push(key);
   const single = await measure(ONE_ENDPOINT, false);
+  const worker = await measure(ONE_ENDPOINT, false, [], 'worker');
+  const node = await measure(ONE_ENDPOINT, false, [], 'node');
+  const nodeNoUndici = await measure(ONE_ENDPOINT, false, [], 'node', ['undici']);
   const noKy = await measure(ONE_ENDPOINT, true, [withoutKy]);
   const kb = (b: number) => b / 1024;
   const zodNote = (s: Sizes) => (s.zodEager ? 'zod IS in the eager chunks' : `zod not in the eager chunks${s.zodAnywhere ? ' (lazy only)' : ''}`);
@@ -59,14 +77,14 @@ export async function benchBundle(): Promise<Row[]> {
       note: zodNote(one),
     },
     {
-      name: 'bundle: one endpoint, src/http.ts without ky (proposal)',
+      name: 'bundle: one endpoint, src/transport/fetch.ts without ky (proposal)',
       value: kb(noKy.eager),
       baseline: kb(ky.eager),
       ratio: noKy.eager / ky.eager,
       goal: '—',
       unit: 'KB',
       baselineLabel: 'ky alone, called once',
-      note: 'bench/fixtures/http-without-ky.ts swapped in for src/http.ts',
+      note: 'bench/fixtures/http-without-ky.ts swapped in for src/transport/fetch.ts',
     },
     {
       name: 'bundle: one endpoint, lazy chunks (schemas, errcodes)',
@@ -105,9 +123,36 @@ export async function benchBundle(): Promise<Row[]> {
       goal: '—',
       unit: 'KB',
       baselineLabel: 'ky alone, called once',
-      note: 'a bundler that inlines import() carries the schemas and errcode table',
+      note: `${contents(single)}`,
+    },
+    {
+      name: 'bundle: one endpoint, no code splitting, worker target',
+      value: kb(worker.eager),
+      baseline: kb(ky.eager),
+      ratio: worker.eager / ky.eager,
+      goal: '≤ 16 KB',
+      unit: 'KB',
+      baselineLabel: 'ky alone, called once',
+      met: kb(worker.eager) <= 16 && !worker.nodeImports.length && !worker.zodAnywhere && !worker.ioredis,
+      note: `platform neutral, conditions worker; ${worker.nodeImports.length ? `imports ${worker.nodeImports.join(', ')}` : 'no node: import'}; ${contents(worker)}`,
+    },
+    {
+      name: 'bundle: one endpoint, no code splitting, Node target',
+      value: kb(node.eager),
+      baseline: kb(ky.eager),
+      ratio: node.eager / ky.eager,
+      goal: '≤ 16 KB',
+      unit: 'KB',
+      baselineLabel: 'ky alone, called once',
+      met: kb(node.eager) <= 16 && !node.zodAnywhere && !node.ioredis,
+      note: `platform node, #default-transport → undici; ${contents(node)}; ${kb(nodeNoUndici.eager).toFixed(1)} KB with undici left to node_modules`,
     },
   ];
+}
+
+function contents(s: Sizes): string {
+  const has = [s.zodAnywhere && 'zod', s.errcodeTable && 'the errcode table', s.ioredis && 'ioredis', s.undici && 'undici'].filter(Boolean);
+  return has.length ? `carries ${has.join(', ')}` : 'no zod, no errcode table, no ioredis';
 }
 
 /** Every public entry point in package.json as [export key, source path]. */
@@ -116,34 +161,38 @@ function publicEntries(): [string, string][] {
   const out: [string, string][] = [];
   for (const [key, target] of Object.entries(pkg.exports)) {
     const file = typeof target === 'string' ? target : target.default;
-    if (!file?.endsWith('.js') || key === './package.json') continue;
+    if (!file?.endsWith('.js') || key === './package.json' || key.includes('*')) continue;
     // ./dist/src/index.js → ./src/index.js (esbuild finds the .ts next to it).
     out.push([key, file.replace(/^\.\/dist\//, './')]);
   }
   return out;
 }
 
-/** Resolves the runtime's `./http.js` to the ky-free fixture, to size the proposal without editing src. */
+/** Resolves the portable default's `./fetch.js` (the ky transport) to the ky-free fixture, to size the proposal without editing src. */
 const withoutKy: Plugin = {
   name: 'wxkit-http-without-ky',
   setup(b) {
-    b.onResolve({ filter: /^\.\/http\.js$/ }, (args) =>
-      args.importer.startsWith(join(REPO, 'src')) ? { path: join(REPO, 'bench/fixtures/http-without-ky.ts') } : undefined,
+    b.onResolve({ filter: /^\.\/fetch\.js$/ }, (args) =>
+      args.importer.startsWith(join(REPO, 'src/transport')) ? { path: join(REPO, 'bench/fixtures/http-without-ky.ts') } : undefined,
     );
   },
 };
 
-async function measure(contents: string, splitting = true, plugins: Plugin[] = []): Promise<Sizes> {
+async function measure(contents: string, splitting = true, plugins: Plugin[] = [], target: Target = 'neutral', keepExternal: string[] = []): Promise<Sizes> {
   const result = await build({
     stdin: { contents, resolveDir: REPO, sourcefile: ENTRY_NAME, loader: 'ts' },
     bundle: true,
     minify: true,
     format: 'esm',
     splitting,
-    platform: 'neutral',
+    platform: target === 'node' ? 'node' : 'neutral',
+    ...(target === 'worker' ? { conditions: ['worker', 'browser'] } : {}),
     mainFields: ['module', 'main'],
     target: 'es2022',
-    external: ['node:*', ...builtinModules],
+    // Built-ins stay imports, so the output says whether any is still reached after tree-shaking.
+    external: ['node:*', ...builtinModules, ...keepExternal],
+    // tsconfig paths map #default-transport to the Node one for source runs; bundles pick by target.
+    alias: { '#default-transport': target === 'node' ? NODE_DEFAULT : PORTABLE },
     outdir: join(REPO, '.bench-bundle-out'),
     write: false,
     metafile: true,
@@ -162,12 +211,21 @@ async function measure(contents: string, splitting = true, plugins: Plugin[] = [
   const hasZod = (keys: Iterable<string>) => [...keys].some((k) => Object.keys(outputs[k]!.inputs).some((i) => i.includes('node_modules/zod/')));
   const js = [...reachable];
   const lazyKeys = js.filter((k) => !eager.has(k));
+  const inputs = js.flatMap((k) => Object.keys(outputs[k]!.inputs));
+  const builtins = new Set(builtinModules);
+  const nodeImports = [
+    ...new Set(js.flatMap((k) => outputs[k]!.imports.filter((i) => i.external && (i.path.startsWith('node:') || builtins.has(i.path))).map((i) => i.path))),
+  ];
   return {
     eager: [...eager].reduce((n, k) => n + gz(k), 0),
     lazy: lazyKeys.reduce((n, k) => n + gz(k), 0),
     chunks: js.length,
     zodEager: hasZod(eager),
     zodAnywhere: hasZod(js),
+    nodeImports,
+    ioredis: inputs.some((i) => i.includes('node_modules/ioredis/')),
+    errcodeTable: inputs.some((i) => i.endsWith('generated/errcodes.ts')),
+    undici: inputs.some((i) => i.includes('node_modules/undici/')),
   };
 }
 

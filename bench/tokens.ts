@@ -55,7 +55,14 @@ export async function benchTokens(opts: { quick: boolean }): Promise<Row[]> {
     try {
       const app = sim.work.apps[0]!;
       const gettoken = () => Object.values(sim.work.counters().tokenRequests).reduce((a, b) => a + b, 0);
-      const work = createWorkClient({ corpid: app.corpid, agentid: app.agentid, corpsecret: app.secret, baseUrl: sim.url, timeoutMs: 60_000, deadlineMs: 120_000 });
+      const work = createWorkClient({
+        corpid: app.corpid,
+        agentid: app.agentid,
+        corpsecret: app.secret,
+        baseUrl: sim.url,
+        timeoutMs: 60_000,
+        deadlineMs: 120_000,
+      });
       const call = () => work.request({ path: '/cgi-bin/agent/get', query: { agentid: app.agentid } });
       await Promise.all(Array.from({ length: single }, call));
       row(`WeCom: ${single.toLocaleString('en')} concurrent cold calls, 1 createWorkClient`, gettoken(), single, NAIVE);

@@ -63,9 +63,16 @@ function checkUniqueness(catalog: Catalog, problems: Problems): void {
 }
 
 function checkErrcodes(ctx: Ctx, e: Endpoint, catalog: Catalog): void {
+  const file = catalog.errcodesFile ?? 'errcodes.yaml';
   e.errcodes.forEach(({ code, line }, i) => {
-    if (!catalog.errcodes.has(code))
-      put(ctx, line, `errcodes[${i}]`, `${code} is not in ${catalog.errcodesFile ?? 'errcodes.yaml'}; add it there with its official message`);
+    if (catalog.errcodes.has(code)) return;
+    // A code only WeCom has (its entry holds nothing but `work:`) fits WeCom endpoints only.
+    if (catalog.workErrcodes.has(code)) {
+      if (!e.appTypes.includes('work'))
+        put(ctx, line, `errcodes[${i}]`, `${code} is a WeCom errcode (only \`work:\` in ${file}); this endpoint is for ${e.appTypes.join(', ')}`);
+      return;
+    }
+    put(ctx, line, `errcodes[${i}]`, `${code} is not in ${file}; add it there with its official message`);
   });
 }
 

@@ -41,7 +41,9 @@ export const ENDPOINT_KEYS = [
 ] as const;
 export const FIELD_KEYS = ['type', 'optional', 'description', 'enum', 'const', 'sensitive', 'unverified', 'items', 'values', 'properties'] as const;
 export const PAGINATION_KEYS = ['style', 'offset', 'count', 'cursor', 'items', 'next', 'total', 'more'] as const;
-export const ERRCODE_KEYS = ['zh', 'en', 'category'] as const;
+export const ERRCODE_KEYS = ['zh', 'en', 'category', 'work'] as const;
+/** Keys of an errcode's `work:` (its WeCom meaning). */
+export const WORK_ERRCODE_KEYS = ['zh', 'en', 'category'] as const;
 
 /** Request body encodings an endpoint may name; multipart is implied by `form:`. */
 export const WRITTEN_ENCODINGS = REQUEST_ENCODINGS.filter((e): e is Exclude<RequestEncoding, 'multipart'> => e !== 'multipart');

@@ -137,7 +137,10 @@ export interface Catalog {
   /** Types of catalog/types.yaml, usable by every file. */
   shared: NamedType[];
   sharedFile?: string;
+  /** The meanings for official accounts, mini programs and the platform (errcodes.yaml's top level). */
   errcodes: Map<number, Errcode>;
+  /** WeCom's meanings (the entries' `work:`), where they differ; some codes exist only here. */
+  workErrcodes: Map<number, Errcode>;
   errcodesFile?: string;
   sources: { file: string; text: string }[];
 }

@@ -19,6 +19,7 @@ import {
   DEFAULTS_KEYS,
   ENDPOINT_KEYS,
   ERRCODE_KEYS,
+  WORK_ERRCODE_KEYS,
   FILE_KEYS,
   HEADER_NAME,
   join,
@@ -63,7 +64,7 @@ const NO_BODY = new Set(['GET', 'DELETE']);
 type Lookup = (name: string) => NamedType | undefined;
 
 export function normalise(loaded: LoadedSources, problems: Problems): Catalog {
-  const catalog: Catalog = { namespaces: [], shared: [], errcodes: new Map(), sources: loaded.sources };
+  const catalog: Catalog = { namespaces: [], shared: [], errcodes: new Map(), workErrcodes: new Map(), sources: loaded.sources };
   const typesDoc = loaded.docs.find((d) => d.role === 'types');
   if (typesDoc) {
     catalog.sharedFile = typesDoc.file;
@@ -79,7 +80,9 @@ export function normalise(loaded: LoadedSources, problems: Problems): Catalog {
       if (ns) catalog.namespaces.push(ns);
     } else if (doc.role === 'errcodes') {
       catalog.errcodesFile = doc.file;
-      catalog.errcodes = readErrcodes(doc, problems);
+      const read = readErrcodes(doc, problems);
+      catalog.errcodes = read.base;
+      catalog.workErrcodes = read.work;
     }
   }
   for (const t of catalog.shared) for (const r of refNames(t.field)) if (r !== t.name) sharedUsed.add(r);
@@ -307,7 +310,8 @@ function readEndpoint(ctx: Ctx, node: YNode, index: number, ns: string, defaults
   const idempotent = bool(ctx, keys.get('idempotent'), '');
   required('idempotent');
   const clientCertificate = bool(ctx, keys.get('clientCertificate'), '');
-  if (clientCertificate && protocol !== 'pay_v2' && protocol !== 'pay_v3') report(ctx, keys.get('clientCertificate')!.value.line, 'clientCertificate', 'only WeChat Pay endpoints present the merchant certificate');
+  if (clientCertificate && protocol !== 'pay_v2' && protocol !== 'pay_v3')
+    report(ctx, keys.get('clientCertificate')!.value.line, 'clientCertificate', 'only WeChat Pay endpoints present the merchant certificate');
   const response = oneOf(ctx, keys.get('response'), '', RESPONSE_KINDS, 'a response kind') ?? 'json';
   const deprecated = str(ctx, keys.get('deprecated'), '', { required: true, hint: 'a text saying what replaces it' });
   const unverified = str(ctx, keys.get('unverified'), '', { required: true, hint: 'a text naming what the official docs do not confirm' });
@@ -529,26 +533,44 @@ function readPagination(ctx: Ctx, pair: YPair): Pagination | undefined {
   return p;
 }
 
-function readErrcodes(doc: SourceDoc, problems: Problems): Map<number, Errcode> {
+/**
+ * errcodes.yaml: `code: { category, zh?, en?, work? }`. `work: { category, zh?, en? }` is the
+ * WeCom meaning where it differs; a WeCom-only code has `work:` and nothing else.
+ */
+function readErrcodes(doc: SourceDoc, problems: Problems): { base: Map<number, Errcode>; work: Map<number, Errcode> } {
   const ctx: Ctx = { file: doc.file, where: '', problems };
-  const out = new Map<number, Errcode>();
-  const map = mapOf(ctx, doc.root, '', undefined, 'a map of errcode → { zh, en, category }');
+  const base = new Map<number, Errcode>();
+  const work = new Map<number, Errcode>();
+  const map = mapOf(ctx, doc.root, '', undefined, 'a map of errcode → { category, zh, en, work }');
+  const meaning = (code: number, entry: Map<string, YPair>, path: string, line: number): Errcode | undefined => {
+    const category = oneOf(ctx, entry.get('category'), path, ERRCODE_CATEGORIES, 'an errcode category');
+    if (!entry.get('category')) report(ctx, line, join(path, 'category'), 'required');
+    const zh = str(ctx, entry.get('zh'), path);
+    const en = str(ctx, entry.get('en'), path);
+    if (!category) return undefined;
+    const e: Errcode = { code, category };
+    if (zh !== undefined) e.zh = zh;
+    if (en !== undefined) e.en = en;
+    return e;
+  };
   for (const [key, pair] of map ?? []) {
     if (!/^-?\d+$/.test(key)) {
       report(ctx, pair.keyLine, key, 'errcodes are integers');
       continue;
     }
+    const code = Number(key);
     const entry = mapOf(ctx, pair.value, key, ERRCODE_KEYS);
     if (!entry) continue;
-    const category = oneOf(ctx, entry.get('category'), key, ERRCODE_CATEGORIES, 'an errcode category');
-    if (!entry.get('category')) report(ctx, pair.value.line, join(key, 'category'), 'required');
-    const zh = str(ctx, entry.get('zh'), key);
-    const en = str(ctx, entry.get('en'), key);
-    if (!category) continue;
-    const e: Errcode = { code: Number(key), category };
-    if (zh !== undefined) e.zh = zh;
-    if (en !== undefined) e.en = en;
-    out.set(e.code, e);
+    const workPair = entry.get('work');
+    if (workPair) {
+      const w = mapOf(ctx, workPair.value, join(key, 'work'), WORK_ERRCODE_KEYS, 'the WeCom meaning { category, zh, en }');
+      const m = w && meaning(code, w, join(key, 'work'), workPair.value.line);
+      if (m) work.set(code, m);
+    }
+    // A WeCom-only code: `work:` alone. Anything else at the top level needs its category.
+    if (workPair && entry.size === 1) continue;
+    const m = meaning(code, entry, key, pair.value.line);
+    if (m) base.set(code, m);
   }
-  return out;
+  return { base, work };
 }

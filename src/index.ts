@@ -18,6 +18,7 @@ export {
   type ErrcodeInfo,
 } from './core/errors.js';
 export { describeErrcode, TOKEN_ERRCODES } from './protocols/errcodes.js';
+export { registerSchemas } from './core/schemas.js';
 export { WxPromise, type ResponseInfo, type WithResponse } from './core/promise.js';
 export { TokenManager, type FetchedToken, type TokenManagerOptions } from './auth/token-manager.js';
 export type { TokenProvider } from './core/runtime.js';
@@ -45,6 +46,7 @@ export { createHub, type Hub, type HubOptions, type HubComponentApp, type HubCom
 export { hubStorage, hubClientOptions, type HubStorage, type HubStorageOptions } from './hub/hub-storage.js';
 export { createRefresher, type Refresher, type RefresherOptions } from './hub/refresher.js';
 export type { HubCommonApp } from './hub/common-apps.js';
+export type { HubWorkCorpApp, HubWorkSuite } from './hub/work-apps.js';
 export type { HubListenOptions, HubServer } from './hub/listen.js';
 export type { HubTokenProvider, HubAppProviders, HubAppRegistration, HubComponentRegistration, HubRegistrar } from './hub/types.js';
 export { oauthAuthorizeUrl, type OAuthAuthorizeUrlOptions, type OAuthScope } from './official/oauth.js';

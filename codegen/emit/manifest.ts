@@ -22,6 +22,7 @@ export function emitManifest(catalog: Catalog): string {
     byAppType,
     sharedTypes: catalog.shared.length,
     errcodes: catalog.errcodes.size,
+    ...(catalog.workErrcodes.size ? { workErrcodes: catalog.workErrcodes.size } : {}),
   };
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }

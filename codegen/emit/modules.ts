@@ -39,6 +39,7 @@ export function emitModule(ns: Namespace, catalog: Catalog, paths: Paths): strin
       namedImports: [
         ...(ns.endpoints.some((e) => !e.pagination) ? ['defineEndpoint'] : []),
         ...(ns.endpoints.some((e) => e.pagination) ? ['definePagedEndpoint'] : []),
+        ...(ns.endpoints.some(validated) ? ['loadSchema'] : []),
       ],
     },
   ];
@@ -73,7 +74,7 @@ export function emitModule(ns: Namespace, catalog: Catalog, paths: Paths): strin
       }),
     );
   }
-  for (const e of ns.endpoints) statements.push(...endpointStatements(e, lookup, catalog.errcodes));
+  for (const e of ns.endpoints) statements.push(...endpointStatements(e, lookup, catalog, modulePath(ns)));
   return printModule(ns.file, statements);
 }
 
@@ -96,7 +97,7 @@ function sharedTypesUsed(ns: Namespace): string[] {
   return [...refs.shared].sort();
 }
 
-function endpointStatements(e: Endpoint, lookup: Lookup, errcodes: Map<number, Errcode>): Statement[] {
+function endpointStatements(e: Endpoint, lookup: Lookup, errcodes: Pick<Catalog, 'errcodes' | 'workErrcodes'>, module: string): Statement[] {
   const T = pascal(e.name);
   const out: Statement[] = [];
   const callers = callerParams(e);
@@ -132,12 +133,14 @@ function endpointStatements(e: Endpoint, lookup: Lookup, errcodes: Map<number, E
       const apps = e.appTypes.map(quote).join(' | ');
       const p = e.pagination;
       if (p) {
-        // The iterator sets offset / cursor / count itself, so its parameters leave them out.
-        const set = [p.offset, p.cursor, p.count].filter((k): k is string => !!k && callers.some((c) => c.name === k));
+        // The iterator sets offset / cursor / count itself, so its parameters leave them out; a
+        // required cursor stays, as the caller's starting point.
+        const optionalCursor = p.cursor && callers.some((c) => c.name === p.cursor && c.field.optional) ? p.cursor : undefined;
+        const set = [p.offset, optionalCursor, p.count].filter((k): k is string => !!k && callers.some((c) => c.name === k));
         const generics = `${paramsType}, ${resultType}, ${apps}, ${quote(p.items)}, ${set.length ? set.map(quote).join(' | ') : 'never'}`;
         w.write(`export const ${e.name} = /* @__PURE__ */ definePagedEndpoint<${generics}>({`).newLine();
       } else w.write(`export const ${e.name} = /* @__PURE__ */ defineEndpoint<${paramsType}, ${resultType}, ${apps}>({`).newLine();
-      w.indent(() => writeDescriptor(w, e, lookup));
+      w.indent(() => writeDescriptor(w, e, lookup, errcodes, module));
       w.write('});').newLine();
     }),
   );
@@ -169,7 +172,7 @@ function list(names: string[]): string {
   return `[${names.map(quote).join(', ')}]`;
 }
 
-function writeDescriptor(w: CodeBlockWriter, e: Endpoint, lookup: Lookup): void {
+function writeDescriptor(w: CodeBlockWriter, e: Endpoint, lookup: Lookup, errcodes: Pick<Catalog, 'errcodes' | 'workErrcodes'>, module: string): void {
   const line = (text: string) => w.write(text).write(',').newLine();
   line(`id: ${quote(e.id)}`);
   line(`method: ${quote(e.method)}`);
@@ -205,13 +208,28 @@ function writeDescriptor(w: CodeBlockWriter, e: Endpoint, lookup: Lookup): void 
     const keys = PAGINATION_KEYS.filter((k) => p[k] !== undefined);
     line(`pagination: { ${keys.map((k) => `${k}: ${quote(p[k]!)}`).join(', ')} }`);
   }
-  if (validated(e))
-    line(
-      `schema: () => import('./${e.file
-        .split('/')
-        .pop()!
-        .replace(/\.yaml$/, '')}.schema.js').then((m) => m.${e.name})`,
-    );
+  // The official meaning of each code the endpoint documents, so a bundle needs no errcode table
+  // for them (src/protocols/errcodes.ts): [category, Chinese message, English message].
+  const documented = e.errcodes.map(({ code }) => [code, meaningOf(e, code, errcodes)] as const).filter((x): x is [number, Errcode] => !!x[1]);
+  if (documented.length) {
+    w.write('errcodes: {').newLine();
+    w.indent(() => {
+      for (const [code, info] of documented) {
+        const row = [quote(info.category), ...(info.zh || info.en ? [quote(info.zh ?? '')] : []), ...(info.en ? [quote(info.en)] : [])];
+        w.write(`${code < 0 ? quote(String(code)) : code}: [${row.join(', ')}],`).newLine();
+      }
+    });
+    w.write('},').newLine();
+  }
+  // Loaded by a specifier computed at run time, only when validation is on (src/core/schemas.ts):
+  // no bundler inlines the schemas or zod into an endpoint's bundle.
+  if (validated(e)) line(`schema: () => loadSchema(import.meta.url, ${quote(module)}, ${quote(e.name)})`);
+}
+
+/** What `code` means for this endpoint: WeCom's meaning for a WeCom endpoint where the two differ. */
+function meaningOf(e: Endpoint, code: number, { errcodes, workErrcodes }: Pick<Catalog, 'errcodes' | 'workErrcodes'>): Errcode | undefined {
+  const wecom = e.appTypes.every((t) => t === 'work');
+  return (wecom ? workErrcodes.get(code) : undefined) ?? errcodes.get(code) ?? workErrcodes.get(code);
 }
 
 /**
@@ -236,11 +254,12 @@ function holdsFileDirectly(f: Endpoint['params'][number]['field'], lookup: Looku
   return f.type === 'ref' && lookup(f.ref!)?.field.type === 'file';
 }
 
-function jsdoc(e: Endpoint, errcodes: Map<number, Errcode>): string[] {
+function jsdoc(e: Endpoint, { errcodes, workErrcodes }: Pick<Catalog, 'errcodes' | 'workErrcodes'>): string[] {
   const parts = [oneLine(e.summary), ''];
   if (e.docs) parts.push(`@see ${e.docs}`);
+  // A WeCom endpoint documents WeCom's meaning of a code where the two differ.
   for (const { code } of e.errcodes) {
-    const info = errcodes.get(code);
+    const info = meaningOf(e, code, { errcodes, workErrcodes });
     const text = info?.zh ? ` ${oneLine(info.zh)}` : info?.en ? ` ${oneLine(info.en)}` : '';
     parts.push(`@throws {WxApiError} errcode ${code}${text}`);
   }

@@ -29,9 +29,9 @@ export const createPreAuthCode = z.looseObject({
 export const queryAuth = z.looseObject({
   authorization_info: z.looseObject({
     authorizer_appid: z.string(),
-    authorizer_access_token: z.string(),
-    expires_in: z.number().int(),
-    authorizer_refresh_token: z.string(),
+    authorizer_access_token: z.string().optional(),
+    expires_in: z.number().int().optional(),
+    authorizer_refresh_token: z.string().optional(),
     func_info: z.array(FuncInfo).optional(),
   }),
 });
@@ -81,7 +81,7 @@ export const getAuthorizerInfo = z.looseObject({
     }).optional(),
   }),
   authorization_info: z.looseObject({
-    authorizer_appid: z.string(),
+    authorizer_appid: z.string().optional(),
     authorizer_refresh_token: z.string().optional(),
     func_info: z.array(FuncInfo).optional(),
   }),
@@ -99,7 +99,7 @@ export const getAuthorizerList = z.looseObject({
   total_count: z.number().int(),
   list: z.array(z.looseObject({
     authorizer_appid: z.string(),
-    refresh_token: z.string(),
+    refresh_token: z.string().optional(),
     auth_time: z.number().int(),
   })),
 });
@@ -109,3 +109,11 @@ export const clearQuota = z.looseObject({});
 export const getOAuthAccessToken = OAuthToken;
 
 export const refreshOAuthAccessToken = OAuthToken;
+
+export const clearQuotaByAppSecret = z.looseObject({});
+
+export const code2Session = z.looseObject({
+  openid: z.string(),
+  session_key: z.string(),
+  unionid: z.string().optional(),
+});

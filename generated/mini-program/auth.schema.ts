@@ -24,7 +24,7 @@ export const getPhoneNumber = z.looseObject({
   phone_info: z.looseObject({
     phoneNumber: z.string(),
     purePhoneNumber: z.string(),
-    countryCode: z.string(),
+    countryCode: z.unknown(),
     watermark: z.looseObject({
       timestamp: z.number().int(),
       appid: z.string(),
@@ -34,4 +34,19 @@ export const getPhoneNumber = z.looseObject({
 
 export const getPluginOpenPid = z.looseObject({
   openpid: z.string(),
+});
+
+export const checkEncryptedData = z.looseObject({
+  vaild: z.boolean(),
+  create_time: z.number().int(),
+});
+
+export const getUserEncryptKey = z.looseObject({
+  key_info_list: z.array(z.looseObject({
+    encrypt_key: z.string(),
+    version: z.number().int(),
+    expire_in: z.number().int(),
+    iv: z.string(),
+    create_time: z.number().int(),
+  })),
 });

@@ -46,6 +46,12 @@ export const getQrCode = /* @__PURE__ */ defineEndpoint<GetQrCodeParams, BinaryR
   response: 'binary',
   body: ['path', 'width', 'auto_color', 'line_color', 'is_hyaline', 'env_version'],
   required: ['path'],
+  errcodes: {
+    45009: ['rate_limit', '接口调用超过限制', 'reach max api daily quota limit'],
+    45029: ['rate_limit', '接口调用超过限额'],
+    40159: ['parameter', 'invalid length for path, or the data is not json string'],
+    40097: ['parameter', '参数错误', 'invalid args'],
+  },
 });
 
 export type GetUnlimitedQrCodeParams = {
@@ -87,6 +93,13 @@ export const getUnlimitedQrCode = /* @__PURE__ */ defineEndpoint<GetUnlimitedQrC
   response: 'binary',
   body: ['scene', 'page', 'check_path', 'env_version', 'width', 'auto_color', 'line_color', 'is_hyaline'],
   required: ['scene'],
+  errcodes: {
+    45009: ['rate_limit', '接口调用超过限制', 'reach max api daily quota limit'],
+    41030: ['parameter', '请求的参数不正确', 'invalid page'],
+    40097: ['parameter', '参数错误', 'invalid args'],
+    40169: ['parameter', 'invalid length for scene, or the data is not json string'],
+    40129: ['parameter', 'invalid scene'],
+  },
 });
 
 export type CreateQrCodeParams = {
@@ -114,4 +127,9 @@ export const createQrCode = /* @__PURE__ */ defineEndpoint<CreateQrCodeParams, B
   response: 'binary',
   body: ['path', 'width'],
   required: ['path'],
+  errcodes: {
+    45009: ['rate_limit', '接口调用超过限制', 'reach max api daily quota limit'],
+    45029: ['rate_limit', '接口调用超过限额'],
+    40159: ['parameter', 'invalid length for path, or the data is not json string'],
+  },
 });

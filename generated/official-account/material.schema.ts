@@ -49,3 +49,9 @@ export const batchGetMaterial = z.looseObject({
     }).optional(),
   })),
 });
+
+export const addNewsMaterial = z.looseObject({
+  media_id: z.string(),
+});
+
+export const updateNewsMaterial = z.looseObject({});

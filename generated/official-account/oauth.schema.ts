@@ -10,7 +10,7 @@ export const refreshAccessToken = OAuthToken;
 export const getUserInfo = z.looseObject({
   openid: z.string(),
   nickname: z.string(),
-  sex: z.number().int(),
+  sex: z.unknown().optional(),
   province: z.string(),
   city: z.string(),
   country: z.string(),

@@ -54,7 +54,8 @@ async function answerThroughApi(component: ComponentWithInternals, code: string,
     // The test account is not stored as an authorizer: its token is used once, for this message.
     const { authorization_info: auth } = await Platform.queryAuth(component.client, { component_appid: component.componentAppid, authorization_code: code });
     const appType = auth.authorizer_appid === RELEASE_TEST_APPIDS.mini_program ? 'mini_program' : 'official_account';
-    if (!auth.authorizer_access_token) throw new WxApiError({ errcode: 61003, errmsg: 'the test account granted no API permission set', info: { category: 'permission' } });
+    if (!auth.authorizer_access_token)
+      throw new WxApiError({ errcode: 61003, errmsg: 'the test account granted no API permission set', info: { category: 'permission' } });
     const client = internals.fixedTokenClient(auth.authorizer_appid, auth.authorizer_access_token, appType);
     await client.request({
       method: 'POST',

@@ -3,7 +3,7 @@
 // after a token error, retry transient failures of idempotent endpoints, validate if asked, and
 // stop everything at the call's deadline.
 import { callInfo, describeOutcome, safely } from './observe.js';
-import { credentialValues, redact, WxAbortError, WxConfigError, WxNetworkError, WxTimeoutError, WxValidationError } from './errors.js';
+import { CREDENTIAL_NAMES, credentialValues, redact, WxAbortError, WxConfigError, WxNetworkError, WxTimeoutError, WxValidationError } from './errors.js';
 import type { HttpRequest } from '../transport/fetch.js';
 import { WxPromise, type ResponseInfo, type WithResponse } from './promise.js';
 import { encodeRequest, readUploads } from '../protocols/encode.js';
@@ -81,7 +81,7 @@ async function attempts<R>(
         ...(wire.agent !== undefined ? { agent: wire.agent } : {}),
       };
       const response = await rt.transport.send(req);
-      const data = (await protocol.decode(response, d, wire, credentialValues(wire.url))) as R;
+      const data = (await protocol.decode(response, d, wire, requestCredentials(wire), rt.appType)) as R;
       if ((options.validation ?? rt.validation) !== 'off') await validate(rt, d, data, options);
       if (info) {
         const durationMs = Math.round(performance.now() - started);
@@ -226,3 +226,16 @@ class Deadline {
 
 /** The abort reason of a deadline, told apart from a caller's abort by identity. */
 const DEADLINE: Error = Object.freeze(new Error('wxkit call deadline'));
+
+const CREDENTIAL_FIELDS: ReadonlySet<string> = new Set(CREDENTIAL_NAMES);
+
+/**
+ * The credential values a request carries, in its query and in its body's top-level fields
+ * (get_suite_token's suite_ticket, get_corp_token's permanent_code…), so an errmsg that echoes one
+ * without its name still has it redacted.
+ */
+function requestCredentials(wire: { url: URL; fields?: Record<string, unknown> }): string[] {
+  const out = credentialValues(wire.url);
+  for (const [name, value] of Object.entries(wire.fields ?? {})) if (typeof value === 'string' && CREDENTIAL_FIELDS.has(name)) out.push(value);
+  return out;
+}

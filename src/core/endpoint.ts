@@ -10,6 +10,7 @@ import type { AppType, CallOptions, EndpointDescriptor } from './types.js';
 
 export type { BinaryResult, CallOptions, EndpointDescriptor, UploadInput } from './types.js';
 export type { PageItem, PageOptions, PagedFunctions } from './paginate.js';
+export { loadSchema } from './schemas.js';
 
 export type EndpointFunction<P, R, A extends AppType> = ([P] extends [void]
   ? (client: Client<A>, options?: CallOptions) => WxPromise<R>

@@ -7,7 +7,7 @@
 import { callEndpoint } from './call.js';
 import type { Client } from './client.js';
 import { runtimeOf } from './runtime.js';
-import type { AppType, CallOptions, EndpointDescriptor, PaginationDescriptor } from './types.js';
+import type { AppType, CallOptions, EndpointDescriptor } from './types.js';
 
 /** Options of `iterate()` and `pages()`: call options for every page, plus where to stop. */
 export interface PageOptions extends CallOptions {

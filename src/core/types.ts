@@ -4,6 +4,7 @@ import type { AuthScheme, HttpMethod, PaginationStyle, ProtocolName, RequestEnco
 
 export type { AppType, AuthScheme, HttpMethod, ProtocolName, RequestEncoding, ResponseKind, ValidationMode } from './enums.js';
 import type { AppType, ValidationMode } from './enums.js';
+import type { ErrcodeCategory } from './errors.js';
 /** @deprecated the name of `AuthScheme` before the catalog had schemes other than tokens. */
 export type AuthKind = AuthScheme;
 
@@ -51,6 +52,12 @@ export interface EndpointDescriptor {
   readonly required?: readonly string[];
   /** How the list pages (catalog `pagination:`); paged endpoints have `iterate()` and `pages()`. */
   readonly pagination?: PaginationDescriptor;
+  /**
+   * The official meaning of the codes the endpoint documents: [category, Chinese message, English
+   * message]. Other codes are described from the full table when it is at hand (src/protocols/errcodes.ts).
+   */
+  readonly errcodes?: Readonly<Record<number, readonly [category: ErrcodeCategory, zh?: string, en?: string]>>;
+  /** The answer's schema, loaded only when validation is on (src/core/schemas.ts). */
   readonly schema?: () => Promise<SchemaLike>;
 }
 

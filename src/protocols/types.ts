@@ -2,7 +2,7 @@
 // validation for every endpoint; a protocol only knows its wire: how an answer becomes data or a
 // typed error, and which errors mean "the token was refused".
 import type { EndpointDescriptor } from '../core/types.js';
-import type { HttpMethod, RequestEncoding } from '../core/enums.js';
+import type { AppType, HttpMethod, RequestEncoding } from '../core/enums.js';
 
 /**
  * The request as it will be sent. Authentication sees and may change all of it: token schemes set a
@@ -26,8 +26,11 @@ export interface WireRequest {
 
 export interface Protocol {
   readonly name: string;
-  /** The answer as data, or a typed wxkit error. `secrets`: credential values the request carried. */
-  decode(response: Response, d: EndpointDescriptor, req: WireRequest, secrets: readonly string[]): Promise<unknown>;
+  /**
+   * The answer as data, or a typed wxkit error. `secrets`: credential values the request carried;
+   * `appType`: the calling client's, which picks the errcode meanings (WeCom has its own).
+   */
+  decode(response: Response, d: EndpointDescriptor, req: WireRequest, secrets: readonly string[], appType?: AppType): Promise<unknown>;
   /** True when `error` means the credential was refused and one replay with a fresh one may fix it. */
   isTokenError(error: unknown): boolean;
 }

@@ -1,9 +1,10 @@
 // The classic WeChat wire (api.weixin.qq.com, qyapi.weixin.qq.com): failures are HTTP 200 with a
 // non-zero errcode, also on endpoints that normally return an image, so every response kind checks
 // for a JSON error body before handing bytes or text back.
-import { describeErrcode, TOKEN_ERRCODES } from './errcodes.js';
+import { describeEndpointErrcode, TOKEN_ERRCODES } from './errcodes.js';
 import { redact, WxApiError, WxError, WxHttpError, WxNetworkError, WxValidationError } from '../core/errors.js';
 import { parseXml } from '../core/xml-parse.js';
+import type { AppType } from '../core/enums.js';
 import type { BinaryResult, EndpointDescriptor } from '../core/types.js';
 import type { Protocol, WireRequest } from './types.js';
 
@@ -13,7 +14,7 @@ export const wechatProtocol: Protocol = {
   isTokenError: (error) => error instanceof WxApiError && TOKEN_ERRCODES.has(error.errcode),
 };
 
-async function decodeWechat(response: Response, d: EndpointDescriptor, req: WireRequest, secrets: readonly string[]): Promise<unknown> {
+async function decodeWechat(response: Response, d: EndpointDescriptor, req: WireRequest, secrets: readonly string[], appType?: AppType): Promise<unknown> {
   const type = response.headers.get('content-type') ?? '';
   const looksJson = /json|text\/plain/i.test(type);
   const kind = d.response ?? 'json';
@@ -29,7 +30,7 @@ async function decodeWechat(response: Response, d: EndpointDescriptor, req: Wire
   const text = await readBody(response, req.url, d, (r) => r.text());
   const parsed = tryJson(text);
   if (isErrorBody(parsed)) {
-    const info = await describeErrcode(parsed.errcode);
+    const info = await describeEndpointErrcode(parsed.errcode, d, appType);
     throw new WxApiError({ errcode: parsed.errcode, errmsg: String(parsed.errmsg ?? ''), info, endpoint: d.id, status: response.status, secrets });
   }
   if (!response.ok) throw new WxHttpError(response.status, redact(`${req.url.origin}${req.url.pathname}`), d.id);

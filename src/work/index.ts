@@ -2,7 +2,9 @@
 // corp + secret), group robots (`createWebhook`), third-party apps (`createSuite`: suite ticket,
 // suite token, installs, permanent codes, a client per corp), the provider token
 // (`createProvider`), JS-SDK signatures, and the callback handler with WeCom's receiveids.
-// Generated WeCom endpoint functions take any of these clients.
+// Generated WeCom endpoint functions take any of these clients; their namespaces (Contact,
+// ExternalContact, WorkMessage, …) are exported here too.
+export * from '../../generated/work/index.js';
 export { createWorkClient, createWebhook, workTokenKey, WORK_HOST, type WorkClientOptions, type WebhookOptions } from './create-work-client.js';
 export { createSuite, suiteInstallUrl, type InstallUrlOptions, type SuiteOptions, type WxSuite } from './suite.js';
 export { suiteKeys, SUITE_TICKET_TTL_MS, type StoredSuiteTicket, type SuiteCorpRecord, type SuiteKeys } from './suite-store.js';

@@ -121,6 +121,8 @@ describe('the catalog-v2 fixture', () => {
       idempotent: true,
       query: ['userid'],
       required: ['userid'],
+      // The documented code, with WeCom's meaning: a bundle needs no errcode table for it.
+      errcodes: { 60111: ['not_found', 'userid不存在'] },
       schema: 'function',
     });
     expect(plain(Work.sendRobotMessage.endpoint)).toEqual({

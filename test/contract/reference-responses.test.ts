@@ -30,7 +30,10 @@ async function schemaOf(entry: RegistryEntry): Promise<SchemaLike | undefined> {
 describeReference('real answers parse under strict validation', () => {
   const index = readReferenceJson<Sample[]>('responses/index.json');
   const cases = index
-    .map((s) => ({ s, entry: endpoints.find((e) => matches(e, s.host, s.endpoint) && (e.response ?? 'json') === (s.group === 'pay_v2_fields' ? 'xml' : 'json')) }))
+    .map((s) => ({
+      s,
+      entry: endpoints.find((e) => matches(e, s.host, s.endpoint) && (e.response ?? 'json') === (s.group === 'pay_v2_fields' ? 'xml' : 'json')),
+    }))
     .filter((c): c is { s: Sample; entry: RegistryEntry } => c.entry !== undefined);
 
   it('finds most samples in the catalog (the check below checks something)', () => {

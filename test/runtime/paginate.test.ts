@@ -76,7 +76,7 @@ describe('next_openid lists', () => {
   it('sends no cursor first, then the answer next_openid, and stops at an empty page', async () => {
     tokenEndpoint();
     const cursors: Array<string | null> = [];
-    const pages: Record<string, unknown> = {
+    const pages: Record<string, Record<string, unknown>> = {
       '': { total: 3, count: 2, data: { openid: ['o1', 'o2'] }, next_openid: 'o2' },
       o2: { total: 3, count: 1, data: { openid: ['o3'] }, next_openid: 'o3' },
       o3: { total: 3, count: 0, next_openid: '' },
@@ -114,7 +114,7 @@ describe('cursor lists', () => {
     pagination: { style: 'cursor', cursor: 'cursor', count: 'limit', next: 'next_cursor', more: 'has_more', items: 'things' },
   });
 
-  function serve(pages: Record<string, unknown>, seen: unknown[]) {
+  function serve(pages: Record<string, Record<string, unknown>>, seen: unknown[]) {
     server.use(
       http.post('https://qyapi.weixin.qq.com/cgi-bin/test/list_things', async ({ request }) => {
         const body = (await request.json()) as { cursor?: string };
