@@ -187,7 +187,7 @@ export type OpenApprovalInfo = {
   ThirdNo?: string;
   OpenSpName?: string;
   OpenTemplateId?: string;
-  /** 1 pending, 2 approved, 3 rejected, 4 revoked, 6 passed then revoked, 7 deleted, 10 paid. */
+  /** 1 pending, 2 approved, 3 rejected, 4 cancelled. */
   OpenSpStatus?: MessageValue;
   ApplyTime?: MessageValue;
   ApplyUserName?: string;
