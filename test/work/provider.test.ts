@@ -2,7 +2,7 @@
 // exactly one more after 40082 or an expired token, its own key per provider, the wire exactly as
 // WeCom documents it (POST body corpid + provider_secret, then ?provider_access_token=), and no
 // secret in errors.
-import { http, HttpResponse } from 'msw';
+import { http, HttpResponse, passthrough } from 'msw';
 import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { WxApiError, WxConfigError } from '../../src/core/errors.js';
@@ -19,13 +19,11 @@ const QY = 'https://qyapi.weixin.qq.com';
 let sim: Simulator;
 beforeAll(async () => {
   sim = await startSimulator({ work: { apps: [], suites: [], providers: [PROVIDER, OTHER] } });
-  // Loopback (the simulator) passes through; anything else unhandled fails the test.
-  server.listen({
-    onUnhandledRequest: (request, print) => {
-      if (!new URL(request.url).hostname.startsWith('127.')) print.error();
-    },
-  });
+  server.listen({ onUnhandledRequest: 'error' });
 });
+// The simulator (loopback) passes through msw; anything else unhandled fails the test.
+const simulatorPassthrough = () => http.all(`${sim.url}/*`, () => passthrough());
+beforeEach(() => server.use(simulatorPassthrough()));
 afterEach(() => server.resetHandlers());
 afterAll(async () => {
   server.close();
