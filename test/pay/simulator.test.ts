@@ -333,3 +333,31 @@ describe('bills, uploads and controls', () => {
     }
   });
 });
+
+describe('the switch-over ramp (answers signed by either key)', () => {
+  it('a merchant configured with both keys verifies every answer; with the public key alone, a certificate-signed one is refused', async () => {
+    const ramp = { ...DEMO_MERCHANTS[0]!, mchid: '1900000111', signing: 'mixed' as const };
+    const rampSim = await startSimulator({ merchants: [ramp] });
+    try {
+      const keys = await rampSim.pay.keys(ramp.mchid);
+      const { merchantPublicKey: _m, platformCertificate, ...credentials } = keys;
+      const both = createPay({
+        ...credentials,
+        platformCertificates: { [platformCertificate!.serial]: platformCertificate!.pem },
+        retry: { retries: 0 },
+      });
+      const query = (client: PayClient) => Transactions.queryTransactionByOutTradeNo(client, { out_trade_no: 'RAMP-0001', mchid: ramp.mchid }).withResponse();
+      const serials = new Set<string | null>();
+      for (let i = 0; i < 4; i++) serials.add((await query(both)).response.headers.get('wechatpay-serial'));
+      expect(serials).toEqual(new Set([ramp.publicKeyId, platformCertificate!.serial]));
+
+      const publicKeyOnly = createPay({ ...credentials, downloadCertificates: false, retry: { retries: 0 } });
+      const outcomes = await Promise.allSettled([query(publicKeyOnly), query(publicKeyOnly)]);
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      const refused = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
+      expect(refused.reason).toBeInstanceOf(WxCryptoError);
+    } finally {
+      await rampSim.close();
+    }
+  });
+});

@@ -522,12 +522,21 @@ export class PaySimulator implements PaySimulatorApi {
     sendV3(res, answer.status, answer.body, headers);
   }
 
-  /** Public-key mode signs with the WeChat Pay public key's private half; certificate mode with the platform certificate's. */
+  /**
+   * Public-key mode signs with the WeChat Pay public key's private half; certificate mode with the
+   * platform certificate's; the mixed ramp alternates between the two.
+   */
   #signer(m: SimulatorMerchant, keys: MerchantKeys): AnswerSigner {
-    return m.publicKeyId
-      ? { serial: m.publicKeyId, privateKey: keys.wechatPay.privateKey }
-      : { serial: keys.platform.serial, privateKey: keys.platform.privateKey };
+    const certificate = { serial: keys.platform.serial, privateKey: keys.platform.privateKey };
+    if (!m.publicKeyId) return certificate;
+    const publicKey = { serial: m.publicKeyId, privateKey: keys.wechatPay.privateKey };
+    if (m.signing !== 'mixed' || m.certificates === false) return publicKey;
+    const n = (this.#signed.get(m.mchid) ?? 0) + 1;
+    this.#signed.set(m.mchid, n);
+    return n % 2 ? publicKey : certificate;
   }
+  /** Answers signed per merchant, for the mixed ramp's alternation. */
+  readonly #signed = new Map<string, number>();
 
   #knownSerial(m: SimulatorMerchant, keys: MerchantKeys, serial: string): boolean {
     return serial === m.publicKeyId || (m.certificates !== false && serial.toUpperCase() === keys.platform.serial);

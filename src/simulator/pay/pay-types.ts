@@ -23,6 +23,12 @@ export interface SimulatorMerchant {
   certificates?: boolean;
   /** Serial of the platform certificate (default derived from the mchid). */
   platformSerial?: string;
+  /**
+   * `mixed`: the switch-over ramp (WeChat's ~7 days from certificates to the public key), when
+   * answers and notifications arrive signed by either key: they alternate between the public key
+   * and the platform certificate. Needs `publicKeyId` and certificates. Default: the one key the mode names.
+   */
+  signing?: 'mixed';
 }
 
 export const DEMO_MERCHANTS: readonly SimulatorMerchant[] = Object.freeze([
