@@ -193,6 +193,7 @@ async function hub(args: string[], io: CliIo): Promise<number> {
     apps: config.apps,
     components: config.components,
     ...(config.work ? { work: config.work } : {}),
+    ...(config.oauth ? { oauth: config.oauth } : {}),
     ...(config.components?.length ? { componentPlugin: componentHubPlugin() } : {}),
     storage,
     baseUrl: config.baseUrl,

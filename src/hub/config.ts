@@ -12,6 +12,7 @@ import { redisStorage } from '../storage/redis.js';
 import type { Storage } from '../storage/types.js';
 import type { HubCommonApp } from './common-apps.js';
 import type { HubComponentApp } from './create-hub.js';
+import { parseReturnUrls, type HubOAuthOptions } from './oauth-springboard.js';
 import type { HubWorkCorpApp, HubWorkSuite } from './work-apps.js';
 
 const appid = z.string().regex(APPID, 'must be 4 to 64 letters, digits or underscores');
@@ -115,6 +116,14 @@ export const HubConfigSchema = z
       })
       .prefault({}),
     baseUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('https://api.weixin.qq.com'),
+    /** Web-OAuth springboard: the hub's public /oauth2/callback URL and the business servers' return URLs. */
+    oauth: z
+      .strictObject({
+        callbackUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+        returnUrls: z.array(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })).min(1),
+        stateTtlSeconds: z.number().positive().max(3600).optional(),
+      })
+      .optional(),
   })
   .refine((c) => Boolean(c.secret) !== Boolean(c.secretEnv), { message: 'give exactly one of secret or secretEnv', path: ['secret'] })
   .refine((c) => c.apps.length + c.components.length + (c.work?.apps.length ?? 0) + (c.work?.suites.length ?? 0) > 0, {
@@ -136,6 +145,8 @@ export interface HubConfig {
   work?: { apps: HubWorkCorpApp[]; suites: HubWorkSuite[] };
   refresh: { enabled: boolean; marginSeconds: number; retrySeconds: number; forcedIntervalSeconds: number };
   baseUrl: string;
+  /** Present when the file has an `oauth:` section; pass it to createHub as `oauth`. */
+  oauth?: HubOAuthOptions;
 }
 
 /** Reads and validates a YAML or JSON hub configuration. Relative paths resolve from its folder. */
@@ -215,8 +226,30 @@ export function parseHubConfig(data: unknown, options: { env?: Record<string, st
   } else {
     storage = { type: 'memory' };
   }
+  if (c.oauth) {
+    try {
+      parseReturnUrls(c.oauth.returnUrls, 'oauth.returnUrls');
+    } catch (e) {
+      problems.push((e as Error).message);
+    }
+  }
   if (problems.length) throw new WxConfigError(`${where}: ${problems.join('; ')}`);
-  return { listen: c.listen, secret, storage, apps, components, ...(work ? { work } : {}), refresh: c.refresh, baseUrl: c.baseUrl };
+  const oauth: HubOAuthOptions | undefined = c.oauth && {
+    callbackUrl: c.oauth.callbackUrl,
+    returnUrls: c.oauth.returnUrls,
+    ...(c.oauth.stateTtlSeconds !== undefined ? { stateTtlSeconds: c.oauth.stateTtlSeconds } : {}),
+  };
+  return {
+    listen: c.listen,
+    secret,
+    storage,
+    apps,
+    components,
+    ...(work ? { work } : {}),
+    refresh: c.refresh,
+    baseUrl: c.baseUrl,
+    ...(oauth ? { oauth } : {}),
+  };
 }
 
 /** The storage a configuration asks for. Call `close()` on it (when present) at shutdown. */

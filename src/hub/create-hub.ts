@@ -14,6 +14,7 @@
 //   POST /refresh/work/suite_access_token { appid, access_token: <the stale one> }
 //   GET|POST /callback/work/suite/<suiteId> the suite's instruction URL (no secret: WeCom signs it)
 //   GET  /health                          (no secret needed; says nothing about the apps)
+//   GET  /oauth2/start|callback, /oauth2/ticket/<id>  with `oauth`: the web-OAuth springboard (oauth-springboard.ts)
 // Token answers are `{ access_token, expires_in, timestamp }`: expires_in is the remaining lifetime
 // in seconds and timestamp the hub's Unix time in seconds, so `timestamp + expires_in` is the expiry.
 // This file builds the hub and runs its lifecycle (setup, ready, listen, close); the registry,
@@ -28,6 +29,7 @@ import { createHubHandler } from './hub-handler.js';
 import { listenNode, type HubListenOptions, type HubServer } from './listen.js';
 import { createRefresher, type Refresher } from './refresher.js';
 import { createHubRegistry } from './app-registry.js';
+import { createOAuthSpringboard, type HubOAuthOptions } from './oauth-springboard.js';
 import { hubRoutes } from './routes.js';
 import type { HubRegistrar } from './types.js';
 import { attachSuiteToHub, createHubSuite, workAppRegistration, type AttachedSuite, type HubWorkCorpApp, type HubWorkSuite } from './work-apps.js';
@@ -88,6 +90,12 @@ export interface HubOptions {
    * reports always share one fetch. The limit is per hub process.
    */
   forcedRefreshIntervalSeconds?: number;
+  /**
+   * Web-OAuth springboard for the official accounts in `apps`: the hub serves `/oauth2/start`
+   * (a URL signed with the hub secret, see `hubOAuthStartUrl`), `/oauth2/callback` and
+   * `/oauth2/ticket/<ticket>`, and sends users back only to `returnUrls`.
+   */
+  oauth?: HubOAuthOptions;
   logger?: Logger;
   now?: () => number;
 }
@@ -140,7 +148,21 @@ export function createHub(options: HubOptions): Hub {
   const registry = createHubRegistry(refresher);
   const { registrar } = registry;
   const routes = hubRoutes({ registry, refreshEnabled, now, forcedRefreshIntervalMs: forcedInterval * 1000, logger });
+  const springboard = options.oauth
+    ? createOAuthSpringboard(options.oauth, {
+        secret: options.secret,
+        apps: (options.apps ?? []).filter((a) => a?.appType === 'official_account'),
+        storage,
+        baseUrl: options.baseUrl,
+        hosts: options.hosts,
+        fetch: options.fetch,
+        logger,
+        now,
+      })
+    : undefined;
   const handler = createHubHandler(options.secret, routes, logger, (path) => {
+    const oauth = springboard?.(path);
+    if (oauth) return oauth;
     const m = /^\/callback\/work\/suite\/([^/]+)$/.exec(path);
     const suite = m ? registry.suites.get(m[1]!) : undefined;
     return suite?.callback ? (request: Request) => suite.callback!(request) : undefined;

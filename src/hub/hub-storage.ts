@@ -10,6 +10,8 @@ import type { TicketType } from '../core/runtime.js';
 import { describeCause, WxConfigError, WxStorageError } from '../core/errors.js';
 import type { FetchLike } from '../transport/fetch.js';
 import type { TokenProvider } from '../core/runtime.js';
+import type { OAuthScope } from '../official/oauth.js';
+import { HUB_OAUTH_TICKET_PARAM, MAX_START_URL_SECONDS, signOAuthStart, type HubOAuthUser } from './oauth-springboard.js';
 
 export interface HubStorageOptions {
   /** The hub's base URL, e.g. http://127.0.0.1:8720 */
@@ -77,6 +79,82 @@ export function hubClientOptions(
     accessToken: hub.accessToken(appid, authorizerAppid),
     ticket: (type) => hub.ticket(appid, type, authorizerAppid),
   };
+}
+
+/** What the OAuth helpers need of a hubStorage; kept off the object so the secret is not a property. */
+const hubAccess = new WeakMap<HubStorage, { baseUrl: string; secret: string; fetch: FetchLike; timeoutMs: number; now: () => number }>();
+
+export interface HubOAuthStartOptions {
+  /** The official account (configured on the hub with `oauth`). */
+  appid: string;
+  scope?: OAuthScope;
+  /** Where the hub sends the user back with `?hub_ticket=…`; must be on the hub's `oauth.returnUrls`. */
+  returnUrl: string;
+  /** Yours, given back when the ticket is redeemed: bind it to the user's session (login CSRF). */
+  state?: string;
+  /** How long the link works (default 300 s, at most 3600). */
+  expiresInSeconds?: number;
+}
+
+/**
+ * The hub's `/oauth2/start` URL for a web-OAuth sign-in, signed with the hub secret so the browser
+ * can be sent to it directly (a browser cannot send the secret header). Built locally, no request.
+ */
+export function hubOAuthStartUrl(hub: HubStorage, options: HubOAuthStartOptions): string {
+  const access = hubAccess.get(hub);
+  if (!access) throw new WxConfigError('hubOAuthStartUrl: hub must come from hubStorage()');
+  const scope = options?.scope ?? 'snsapi_base';
+  const state = options?.state ?? '';
+  if (!isAppid(options?.appid)) throw new WxConfigError(`hubOAuthStartUrl: appid must be letters and digits, got ${JSON.stringify(options?.appid)}`);
+  if (scope !== 'snsapi_base' && scope !== 'snsapi_userinfo') throw new WxConfigError('hubOAuthStartUrl: scope must be snsapi_base or snsapi_userinfo');
+  if (typeof options.returnUrl !== 'string' || !/^https?:\/\/[^/]/i.test(options.returnUrl)) {
+    throw new WxConfigError('hubOAuthStartUrl: returnUrl must be an absolute http(s) URL');
+  }
+  if (typeof state !== 'string' || state.length > 512) throw new WxConfigError('hubOAuthStartUrl: state must be a string of at most 512 characters');
+  const lifetime = options.expiresInSeconds ?? 300;
+  if (!(lifetime > 0 && lifetime <= MAX_START_URL_SECONDS))
+    throw new WxConfigError(`hubOAuthStartUrl: expiresInSeconds must be in (0, ${MAX_START_URL_SECONDS}]`);
+  const exp = Math.floor(access.now() / 1000 + lifetime);
+  const params = { appid: options.appid, scope, returnUrl: options.returnUrl, state, exp };
+  const url = new URL(`${access.baseUrl}/oauth2/start`);
+  url.search = new URLSearchParams({
+    appid: params.appid,
+    scope,
+    return: params.returnUrl,
+    state,
+    exp: String(exp),
+    sig: signOAuthStart(access.secret, params),
+  }).toString();
+  return url.toString();
+}
+
+/** The `hub_ticket` of the request the hub sent back, or undefined. */
+export function hubOAuthTicketOf(request: Request | URL | string): string | undefined {
+  const url = new URL(typeof request === 'string' || request instanceof URL ? request : request.url);
+  return url.searchParams.get(HUB_OAUTH_TICKET_PARAM) ?? undefined;
+}
+
+/** Redeems a ticket (once, within 60 s) for the signed-in user; a used, unknown or expired ticket throws. */
+export async function redeemHubOAuthTicket(hub: HubStorage, ticket: string): Promise<HubOAuthUser> {
+  const access = hubAccess.get(hub);
+  if (!access) throw new WxConfigError('redeemHubOAuthTicket: hub must come from hubStorage()');
+  if (typeof ticket !== 'string' || !/^[\w-]{32}$/.test(ticket)) throw new WxConfigError('redeemHubOAuthTicket: malformed ticket');
+  let response: Response;
+  try {
+    response = await access.fetch(`${access.baseUrl}/oauth2/ticket/${ticket}`, {
+      method: 'GET',
+      headers: { authorization: `Bearer ${access.secret}`, accept: 'application/json' },
+      signal: AbortSignal.timeout(access.timeoutMs),
+    });
+  } catch (e) {
+    throw new WxStorageError(`GET /oauth2/ticket: cannot reach the hub: ${describeCause(e)}`, `hub (${access.baseUrl})`, e);
+  }
+  const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  if (!response.ok || typeof body.openid !== 'string') {
+    const message = typeof body.message === 'string' ? body.message : response.statusText;
+    throw new WxStorageError(`GET /oauth2/ticket: hub answered HTTP ${response.status}: ${message}`, `hub (${access.baseUrl})`);
+  }
+  return body as unknown as HubOAuthUser;
 }
 
 interface Cached {
@@ -221,7 +299,7 @@ export function hubStorage(options: HubStorageOptions): HubStorage {
     return { appid: corpid, agentid };
   };
 
-  return {
+  const hub: HubStorage = {
     name,
     workAccessToken(corpid, app) {
       const ids = workIds(corpid, app);
@@ -285,6 +363,8 @@ export function hubStorage(options: HubStorageOptions): HubStorage {
       );
     },
   };
+  hubAccess.set(hub, { baseUrl, secret, fetch: doFetch, timeoutMs, now });
+  return hub;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,7 +1,19 @@
 // The hub (centralization node) and its clients: one node keeps tokens and tickets fresh for the
 // fleet; `hubStorage` gives the fleet TokenProviders that read from it.
 export { createHub, type Hub, type HubOptions, type HubRefreshOptions, type HubComponentApp, type HubComponentPlugin, type HubContext } from './create-hub.js';
-export { hubStorage, hubClientOptions, hubWorkClientOptions, type HubStorage, type HubStorageOptions, type HubWorkApp } from './hub-storage.js';
+export {
+  hubStorage,
+  hubClientOptions,
+  hubWorkClientOptions,
+  hubOAuthStartUrl,
+  hubOAuthTicketOf,
+  redeemHubOAuthTicket,
+  type HubOAuthStartOptions,
+  type HubStorage,
+  type HubStorageOptions,
+  type HubWorkApp,
+} from './hub-storage.js';
+export { HUB_OAUTH_TICKET_PARAM, type HubOAuthOptions, type HubOAuthUser } from './oauth-springboard.js';
 export {
   attachSuiteToHub,
   createHubSuite,
