@@ -3,14 +3,13 @@
 // WeCom variant (`work:`) is read, checked and served to WeCom clients only. Reads the committed
 // catalog/errcodes.yaml and the generated table, never ../shared (absent on users' machines),
 // except for one reference suite that is skipped there.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readFileSync, } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { problemsOf, removeCatalogs, writeCatalog } from './catalog-files.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { categorize, errcodesYaml, importErrcodes } from '../../codegen/import-errcodes.js';
-import { CatalogError, loadCatalog } from '../../codegen/main.js';
 import { errcodes, workErrcodes } from '../../generated/errcodes.js';
 import { Material } from '../../generated/official-account/index.js';
 import { Agent } from '../../generated/work/index.js';
@@ -187,22 +186,10 @@ describe('categorize()', () => {
 });
 
 describe('codegen reads and checks `work:`', () => {
-  let root: string | undefined;
-  afterEach(() => root && rmSync(root, { recursive: true, force: true }));
+  afterEach(removeCatalogs);
 
   function problems(files: Record<string, string>): string[] {
-    root = mkdtempSync(join(tmpdir(), 'wxkit-err-'));
-    for (const [path, text] of Object.entries(files)) {
-      mkdirSync(dirname(join(root, path)), { recursive: true });
-      writeFileSync(join(root, path), text);
-    }
-    try {
-      loadCatalog(root, root);
-      return [];
-    } catch (e) {
-      expect(e).toBeInstanceOf(CatalogError);
-      return (e as CatalogError).problems;
-    }
+    return problemsOf(writeCatalog(files));
   }
 
   const ERRCODES = `"40082":

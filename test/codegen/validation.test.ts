@@ -1,27 +1,15 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+
+import { problemsOf, removeCatalogs, writeCatalog } from './catalog-files.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../codegen/main.js';
-import { CatalogError } from '../../codegen/problems.js';
 
 let root: string | undefined;
-afterEach(() => root && rmSync(root, { recursive: true, force: true }));
+afterEach(removeCatalogs);
 
 /** Problems of a catalog made of `files` (path → YAML), paths in problems relative to its root. */
 function problemsOfFiles(files: Record<string, string>): string[] {
-  root = mkdtempSync(join(tmpdir(), 'wxkit-cat-'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  try {
-    loadCatalog(root, root);
-    return [];
-  } catch (e) {
-    expect(e).toBeInstanceOf(CatalogError);
-    return (e as CatalogError).problems;
-  }
+  root = writeCatalog(files);
+  return problemsOf(root);
 }
 
 function problemsFor(yaml: string, folder = 'official-account'): string[] {
