@@ -3,7 +3,7 @@
 // WeCom variant (`work:`) is read, checked and served to WeCom clients only. Reads the committed
 // catalog/errcodes.yaml and the generated table, never ../shared (absent on users' machines),
 // except for one reference suite that is skipped there.
-import { readFileSync, } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { problemsOf, removeCatalogs, writeCatalog } from './catalog-files.js';

@@ -1,4 +1,3 @@
-
 import { problemsOf, removeCatalogs, writeCatalog } from './catalog-files.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../codegen/main.js';
