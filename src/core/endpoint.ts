@@ -28,10 +28,7 @@ export function defineEndpoint<P, R, A extends AppType>(descriptor: EndpointDesc
     const params = takesParams ? a : undefined;
     const options = (takesParams ? b : a) as CallOptions | undefined;
     try {
-      if (params !== undefined && (typeof params !== 'object' || params === null || Array.isArray(params))) {
-        throw new WxValidationError('request', [`params: expected an object, got ${Array.isArray(params) ? 'an array' : typeof params}`], descriptor.id);
-      }
-      return callEndpoint(runtimeOf(client), descriptor, params as Record<string, unknown> | undefined, options);
+      return callEndpoint(runtimeOf(client), descriptor, paramsObject(params, descriptor), options);
     } catch (error) {
       // Bad arguments reject like any other failure instead of throwing synchronously.
       return new WxPromise(Promise.reject(error));
@@ -48,12 +45,7 @@ export function definePagedEndpoint<P, R, A extends AppType, Path extends string
   descriptor: EndpointDescriptor,
 ): EndpointFunction<P, R, A> & PagedFunctions<Omit<P, Set>, R, PageItem<R, Path>, A> {
   const fn = defineEndpoint<P, R, A>(descriptor);
-  const check = (params: unknown) => {
-    if (params !== undefined && (typeof params !== 'object' || params === null || Array.isArray(params))) {
-      throw new WxValidationError('request', [`params: expected an object, got ${Array.isArray(params) ? 'an array' : typeof params}`], descriptor.id);
-    }
-    return params as Record<string, unknown> | undefined;
-  };
+  const check = (params: unknown) => paramsObject(params, descriptor);
   const paged = {
     // Generators, so a bad argument surfaces where the loop starts, like any page's failure.
     async *iterate(client: Client, params?: unknown, options?: PageOptions) {
@@ -64,4 +56,12 @@ export function definePagedEndpoint<P, R, A extends AppType, Path extends string
     },
   };
   return Object.assign(fn, paged) as unknown as EndpointFunction<P, R, A> & PagedFunctions<Omit<P, Set>, R, PageItem<R, Path>, A>;
+}
+
+/** The caller's params, refused unless an object (or absent). */
+function paramsObject(params: unknown, d: EndpointDescriptor): Record<string, unknown> | undefined {
+  if (params !== undefined && (typeof params !== 'object' || params === null || Array.isArray(params))) {
+    throw new WxValidationError('request', [`params: expected an object, got ${Array.isArray(params) ? 'an array' : typeof params}`], d.id);
+  }
+  return params as Record<string, unknown> | undefined;
 }

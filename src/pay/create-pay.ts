@@ -187,7 +187,7 @@ export function createPay(options: PayOptions): PayClient {
     auth.pay_v3 = payV3Authenticator({ mchid, serialNo: options.serialNo!, privateKey: privateKey!, prepare: sensitiveFieldEncryptor(keyring!) });
   }
   if (options.key !== undefined) {
-    protocols.pay_v2 = payV2Protocol({ key: options.key, signType: options.signType });
+    protocols.pay_v2 = payV2Protocol({ key: options.key });
     auth.pay_v2 = payV2Authenticator({ mchid, key: options.key, appid: options.appid, signType: options.signType });
   }
   // Raw requests without a host go to WeChat Pay's host, not to api.weixin.qq.com.

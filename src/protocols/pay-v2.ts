@@ -35,11 +35,9 @@ async function gunzipText(bytes: Uint8Array, response: Response, d: EndpointDesc
   }
 }
 
-export function payV2Protocol(options: {
-  key: string;
-  /** Unused: the answer is checked with the algorithm the request itself was signed with (kept for callers that pass it). */
-  signType?: V2SignType;
-}): Protocol {
+// The answer is checked with the algorithm the request itself was signed with, so the protocol
+// needs only the key.
+export function payV2Protocol(options: { key: string }): Protocol {
   /** The algorithm the request was signed with: the `sign_type` it sent (body or query); none sent means MD5. */
   const requestSignType = (req: WireRequest): V2SignType => {
     try {
