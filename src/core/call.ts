@@ -3,8 +3,8 @@
 // after a token error, retry transient failures of idempotent endpoints, validate if asked, and
 // stop everything at the call's deadline.
 import { callInfo, describeOutcome, safely } from './observe.js';
-import { CREDENTIAL_NAMES, credentialValues, redact, WxAbortError, WxConfigError, WxNetworkError, WxTimeoutError, WxValidationError } from './errors.js';
-import type { HttpRequest } from '../transport/fetch.js';
+import { redact, WxAbortError, WxConfigError, WxNetworkError, WxTimeoutError, WxValidationError } from './errors.js';
+import type { HttpRequest, TransportResponse } from '../transport/fetch.js';
 import { WxPromise, type ResponseInfo, type WithResponse } from './promise.js';
 import { encodeRequest, readUploads } from '../protocols/encode.js';
 import type { Protocol, WireRequest } from '../protocols/types.js';
@@ -61,7 +61,7 @@ async function attempts<R>(
   const { hooks, logger } = rt;
   const observed = hooks !== undefined || logger.debug !== undefined;
   for (let attempt = 1; ; attempt++) {
-    if (bound.signal.aborted) throw bound.signal.reason;
+    if (bound.stopped) throw bound.reason;
     // Getting the credential is not retried here: a token fetch is a call of its own with its own
     // retries, and retrying it again per API attempt would multiply the two budgets. Schemes
     // overwrite what they set, so the same request can be authenticated again for a replay.
@@ -75,13 +75,14 @@ async function attempts<R>(
         url: wire.url,
         body: wire.body,
         headers: wire.headers,
-        timeoutMs: options.timeoutMs ?? rt.timeoutMs,
-        signal: bound.signal,
+        timeoutMs: bound.timeout(options.timeoutMs ?? rt.timeoutMs),
         endpoint: d.id,
-        ...(wire.agent !== undefined ? { agent: wire.agent } : {}),
       };
-      const response = await rt.transport.send(req);
-      const data = (await protocol.decode(response, d, wire, requestCredentials(wire), rt.appType)) as R;
+      if (options.signal) req.signal = options.signal;
+      if (wire.agent !== undefined) req.agent = wire.agent;
+      // Raced as well, for transports that ignore timeoutMs; the built-in ones stop on their own.
+      const response = await bound.race(rt.transport.send(req));
+      const data = (await protocol.decode(response, d, wire, rt.appType)) as R;
       if ((options.validation ?? rt.validation) !== 'off') await validate(rt, d, data, options);
       if (info) {
         const durationMs = Math.round(performance.now() - started);
@@ -90,7 +91,7 @@ async function attempts<R>(
       }
       return { data, response: responseInfo(response, wire.url, attempt) };
     } catch (error) {
-      if (bound.signal.aborted) throw error;
+      if (bound.stopped) throw error;
       let next: 'replay' | 'retry' | 'fail' = 'fail';
       let delay = 0;
       if (protocol.isTokenError(error) && credential !== undefined && !replayed && rt.canReplay(d.auth)) next = 'replay';
@@ -130,11 +131,14 @@ async function attempts<R>(
 }
 
 /** The redacted URL is built only if someone reads it: most callers never ask for the response. */
-function responseInfo(response: Response, url: URL, attempts: number): ResponseInfo {
+function responseInfo(response: TransportResponse, url: URL, attempts: number): ResponseInfo {
   let redacted: string | undefined;
   return {
     status: response.status,
-    headers: response.headers,
+    // A getter: the Node transports build their Headers only when someone reads them.
+    get headers() {
+      return response.headers;
+    },
     host: url.host,
     get url() {
       return (redacted ??= redact(url.href));
@@ -164,45 +168,67 @@ async function validate(rt: Runtime, d: EndpointDescriptor, data: unknown, optio
 }
 
 /**
- * Everything one call may do (wait for a token, send, replay, back off, retry) happens under one
- * signal that fires at the call's deadline or when the caller aborts, so no part can outlive it.
- * One timer per call, cleared when the call settles.
+ * Everything one call may do (wait for a token, send, replay, back off, retry) ends at the call's
+ * deadline or when the caller aborts, so no part can outlive it. One timer per call, cleared when
+ * the call settles, and no AbortController: the transport gets its attempt's time limit cut to
+ * what is left (`timeout()`) and the caller's own signal, and waits race the deadline (`race()`).
+ * An AbortController and its listeners cost more than the rest of the call loop together on Node.
  */
 class Deadline {
-  readonly signal: AbortSignal;
   readonly #ms: number;
   readonly #end: number;
-  readonly #controller = new AbortController();
-  readonly #timer: ReturnType<typeof setTimeout> | undefined;
   readonly #caller: AbortSignal | undefined;
+  readonly #timer: ReturnType<typeof setTimeout> | undefined;
   #onAbort: (() => void) | undefined;
+  #stopped = false;
+  #reason: unknown;
+  /** The reject functions of the race() calls still waiting. */
+  readonly #waiting = new Set<(reason: unknown) => void>();
 
   constructor(ms: number, caller: AbortSignal | undefined) {
     this.#ms = ms;
     this.#end = Date.now() + ms;
     this.#caller = caller;
-    this.signal = this.#controller.signal;
-    if (caller?.aborted) this.#controller.abort(caller.reason);
-    else if (caller) caller.addEventListener('abort', (this.#onAbort = () => this.#controller.abort(caller.reason)), { once: true });
-    if (Number.isFinite(ms) && !this.signal.aborted) {
-      this.#timer = setTimeout(() => this.#controller.abort(DEADLINE), ms);
-    }
+    if (caller?.aborted) this.#stop(caller.reason);
+    else if (caller) caller.addEventListener('abort', (this.#onAbort = () => this.#stop(caller.reason)), { once: true });
+    if (Number.isFinite(ms) && !this.#stopped) this.#timer = setTimeout(() => this.#stop(DEADLINE), ms);
+  }
+
+  /** True once the deadline passed or the caller aborted. */
+  get stopped(): boolean {
+    return this.#stopped;
+  }
+
+  /** Why the call stopped: DEADLINE, or the caller's abort reason. */
+  get reason(): unknown {
+    return this.#reason;
+  }
+
+  #stop(reason: unknown): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#reason = reason;
+    for (const reject of this.#waiting) reject(reason);
+    this.#waiting.clear();
   }
 
   remaining(): number {
     return this.#end - Date.now();
   }
 
+  /** An attempt's time limit, cut to what is left of the deadline (at least 1 ms). */
+  timeout(perAttempt: number): number {
+    return Math.max(1, Math.min(perAttempt, this.remaining()));
+  }
+
   /** Waits for `work` unless the deadline or the caller's abort comes first. */
   race<T>(work: Promise<T>): Promise<T> {
-    const signal = this.signal;
-    if (signal.aborted) return Promise.reject(signal.reason);
+    if (this.#stopped) return Promise.reject(this.#reason);
     return new Promise<T>((resolve, reject) => {
-      const onAbort = () => reject(signal.reason);
-      signal.addEventListener('abort', onAbort, { once: true });
+      this.#waiting.add(reject);
       work.then(
-        (v) => (signal.removeEventListener('abort', onAbort), resolve(v)),
-        (e: unknown) => (signal.removeEventListener('abort', onAbort), reject(e)),
+        (v) => (this.#waiting.delete(reject), resolve(v)),
+        (e: unknown) => (this.#waiting.delete(reject), reject(e)),
       );
     });
   }
@@ -211,11 +237,15 @@ class Deadline {
     return this.race(new Promise<void>((resolve) => setTimeout(resolve, ms).unref?.()));
   }
 
-  /** Turns what stopped the call into a wxkit error: a timeout at the deadline, an abort error for the caller's signal. */
+  /**
+   * Turns what stopped the call into a wxkit error: a timeout at the deadline (also when the
+   * transport's own timer, cut to the deadline, fired first), an abort error for the caller's signal.
+   */
   explain(error: unknown, url: URL, endpoint: string): unknown {
-    if (!this.signal.aborted) return error;
-    if (this.signal.reason === DEADLINE) return new WxTimeoutError(redact(`${url.origin}${url.pathname}`), this.#ms, endpoint, 'deadline');
-    return new WxAbortError(endpoint, this.#caller?.reason ?? this.signal.reason);
+    const deadline = this.#stopped ? this.#reason === DEADLINE : error instanceof WxTimeoutError && this.remaining() <= 0;
+    if (deadline) return new WxTimeoutError(redact(`${url.origin}${url.pathname}`), this.#ms, endpoint, 'deadline');
+    if (!this.#stopped) return error;
+    return new WxAbortError(endpoint, this.#caller?.reason ?? this.#reason);
   }
 
   clear(): void {
@@ -226,16 +256,3 @@ class Deadline {
 
 /** The abort reason of a deadline, told apart from a caller's abort by identity. */
 const DEADLINE: Error = Object.freeze(new Error('wxkit call deadline'));
-
-const CREDENTIAL_FIELDS: ReadonlySet<string> = new Set(CREDENTIAL_NAMES);
-
-/**
- * The credential values a request carries, in its query and in its body's top-level fields
- * (get_suite_token's suite_ticket, get_corp_token's permanent_code…), so an errmsg that echoes one
- * without its name still has it redacted.
- */
-function requestCredentials(wire: { url: URL; fields?: Record<string, unknown> }): string[] {
-  const out = credentialValues(wire.url);
-  for (const [name, value] of Object.entries(wire.fields ?? {})) if (typeof value === 'string' && CREDENTIAL_FIELDS.has(name)) out.push(value);
-  return out;
-}

@@ -233,6 +233,17 @@ export function credentialValues(url: URL): string[] {
   return out;
 }
 
+/**
+ * The credential values a request carries, in its query and in its body's top-level fields
+ * (get_suite_token's suite_ticket, get_corp_token's permanent_code…), so an errmsg that echoes one
+ * without its name still has it redacted. Worked out only when an error is being built.
+ */
+export function requestCredentials(req: { url: URL; fields?: Record<string, unknown> }): string[] {
+  const out = credentialValues(req.url);
+  for (const [name, value] of Object.entries(req.fields ?? {})) if (typeof value === 'string' && CREDENTIAL_SET.has(name)) out.push(value);
+  return out;
+}
+
 const CAUSE_FIELDS = ['code', 'errno', 'syscall', 'address', 'port', 'status'] as const;
 
 /**

@@ -8,6 +8,7 @@
 import { createHash, getHashes, type Hash } from 'node:crypto';
 import { WxConfigError, WxCryptoError, WxPayError, WxValidationError } from '../core/errors.js';
 import { readBody, tryJson } from '../protocols/wechat.js';
+import type { TransportResponse } from '../transport/fetch.js';
 import type { WireRequest } from '../protocols/types.js';
 import type { EndpointDescriptor } from '../core/types.js';
 
@@ -73,8 +74,8 @@ export function billRequest(info: BillInfo, mapsHost: (host: string) => boolean)
   return { descriptor, params };
 }
 
-/** The Pay protocol's decode for a bill: errors become WxPayError; a success is the Response as is (unsigned, see above). */
-export async function decodeBill(response: Response, d: EndpointDescriptor, req: WireRequest): Promise<Response> {
+/** The Pay protocol's decode for a bill: errors become WxPayError; a success is the answer as is (unsigned, see above). */
+export async function decodeBill(response: TransportResponse, d: EndpointDescriptor, req: WireRequest): Promise<TransportResponse> {
   if (response.ok) return response;
   const text = await readBody(response, req.url, d, (r) => r.text());
   const body = tryJson(text) as { code?: unknown; message?: unknown } | undefined;
@@ -92,7 +93,7 @@ export async function decodeBill(response: Response, d: EndpointDescriptor, req:
  * The last read rejects with a WxCryptoError when the digest does not match `hash_value`.
  */
 export async function billStream(
-  response: Response,
+  response: TransportResponse,
   info: BillInfo,
   algorithm: string,
   options: DownloadBillOptions = {},

@@ -10,6 +10,7 @@ import { X509Certificate, type KeyObject } from 'node:crypto';
 import { WxConfigError, WxCryptoError, WxPayError, WxValidationError } from '../core/errors.js';
 import { verifyAnswer, type PayKeyResolver } from '../protocols/pay-v3.js';
 import { readBody, tryJson } from '../protocols/wechat.js';
+import type { TransportResponse } from '../transport/fetch.js';
 import type { WireRequest } from '../protocols/types.js';
 import type { Storage } from '../storage/types.js';
 import { TokenManager } from '../auth/token-manager.js';
@@ -96,7 +97,7 @@ function normaliseSerial(serial: string): string {
  * with `known` keys or the certificate it names among those it carries.
  */
 export async function decodeCertificates(
-  response: Response,
+  response: TransportResponse,
   d: EndpointDescriptor,
   req: WireRequest,
   options: { apiV3Key: string; known: PayKeyResolver; skewSeconds: number; nowMs: number },

@@ -7,7 +7,7 @@ import { execute } from '../core/call.js';
 import { clientFor, type Client } from '../core/client.js';
 import { WxConfigError } from '../core/errors.js';
 import { payV2Protocol } from '../protocols/pay-v2.js';
-import type { ClientCertificate } from '../transport/fetch.js';
+import type { ClientCertificate, TransportResponse } from '../transport/fetch.js';
 import { payV3Protocol } from '../protocols/pay-v3.js';
 import type { Protocol, WireRequest } from '../protocols/types.js';
 import { Runtime, runtimeSettings, type RuntimeSettingsOptions } from '../core/runtime.js';
@@ -109,7 +109,7 @@ export interface PayClient extends Client<'pay'> {
   encryptSensitive(value: string): Promise<{ serial: string; ciphertext: string }>;
 }
 
-type Decode = (response: Response, d: EndpointDescriptor, req: WireRequest) => Promise<unknown>;
+type Decode = (response: TransportResponse, d: EndpointDescriptor, req: WireRequest) => Promise<unknown>;
 
 export function createPay(options: PayOptions): PayClient {
   const problems: string[] = [];
@@ -182,7 +182,7 @@ export function createPay(options: PayOptions): PayClient {
     protocols.pay_v3 = {
       name: base.name,
       isTokenError: base.isTokenError,
-      decode: (response, d, req, secrets) => special.get(d)?.(response, d, req) ?? base.decode(response, d, req, secrets),
+      decode: (response, d, req, appType) => special.get(d)?.(response, d, req) ?? base.decode(response, d, req, appType),
     };
     auth.pay_v3 = payV3Authenticator({ mchid, serialNo: options.serialNo!, privateKey: privateKey!, prepare: sensitiveFieldEncryptor(keyring!) });
   }
@@ -238,7 +238,7 @@ export function createPay(options: PayOptions): PayClient {
       const { descriptor, params } = billRequest(info, () => rt.baseFor(PAY_HOST) !== `https://${PAY_HOST}`);
       special.set(descriptor, decodeBill);
       const { tarType, ...callOptions } = opts;
-      const { data } = await execute<Response>(rt, descriptor, params, callOptions);
+      const { data } = await execute<TransportResponse>(rt, descriptor, params, callOptions);
       return billStream(data, info, algorithm, { tarType });
     },
     async uploadMedia(file, opts = {}) {

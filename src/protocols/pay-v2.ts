@@ -19,6 +19,7 @@ import { v2SignTypeOf } from '../auth/pay-signers.js';
 import { WxCryptoError, WxPayError, WxValidationError } from '../core/errors.js';
 import { signV2, type V2SignType } from '../pay/signatures.js';
 import type { EndpointDescriptor } from '../core/types.js';
+import type { TransportResponse } from '../transport/fetch.js';
 import type { Protocol, WireRequest } from './types.js';
 import { readBody, tryJson, xmlFields } from './wechat.js';
 
@@ -27,7 +28,7 @@ const gunzipAsync = promisify(gunzip);
 /** `<xml>` as the root, after an optional BOM and XML declaration. */
 const XML_ROOT = /^\uFEFF?\s*(?:<\?xml[^>]*\?>\s*)?<xml[\s>]/;
 
-async function gunzipText(bytes: Uint8Array, response: Response, d: EndpointDescriptor): Promise<string> {
+async function gunzipText(bytes: Uint8Array, response: TransportResponse, d: EndpointDescriptor): Promise<string> {
   try {
     return (await gunzipAsync(bytes)).toString('utf8');
   } catch {
@@ -55,7 +56,7 @@ export function payV2Protocol(options: { key: string }): Protocol {
       throw new WxCryptoError('signature', `${d.id}: WeChat Pay v2 answer sign does not verify (${signType})`);
   };
 
-  const fromXml = (text: string, response: Response, d: EndpointDescriptor, req: WireRequest): Record<string, string> => {
+  const fromXml = (text: string, response: TransportResponse, d: EndpointDescriptor, req: WireRequest): Record<string, string> => {
     const fields = xmlFields(text, d) as Record<string, string>;
     if (fields.return_code !== 'SUCCESS') {
       throw new WxPayError({ version: 'v2', status: response.status, code: fields.return_code || 'FAIL', message: fields.return_msg ?? '', endpoint: d.id });
@@ -75,7 +76,7 @@ export function payV2Protocol(options: { key: string }): Protocol {
     return fields;
   };
 
-  const notUnderstood = (response: Response, d: EndpointDescriptor, text: string, what: string): WxPayError =>
+  const notUnderstood = (response: TransportResponse, d: EndpointDescriptor, text: string, what: string): WxPayError =>
     new WxPayError({
       version: 'v2',
       status: response.status,
@@ -87,7 +88,7 @@ export function payV2Protocol(options: { key: string }): Protocol {
   return {
     name: 'pay_v2',
     isTokenError: () => false,
-    async decode(response: Response, d: EndpointDescriptor, req: WireRequest): Promise<unknown> {
+    async decode(response: TransportResponse, d: EndpointDescriptor, req: WireRequest): Promise<unknown> {
       const kind = d.response ?? 'json';
       let text: string;
       if (kind === 'text') {
@@ -111,7 +112,7 @@ export function payV2Protocol(options: { key: string }): Protocol {
     },
   };
 
-  function fromJson(body: Record<string, unknown>, response: Response, d: EndpointDescriptor, req: WireRequest): Record<string, unknown> {
+  function fromJson(body: Record<string, unknown>, response: TransportResponse, d: EndpointDescriptor, req: WireRequest): Record<string, unknown> {
     const retcode = body.retcode;
     const failed =
       (retcode !== undefined && retcode !== null && String(retcode) !== '0') || (typeof body.return_code === 'string' && body.return_code !== 'SUCCESS');

@@ -6,6 +6,7 @@ import type { KeyObject } from 'node:crypto';
 import { WxCryptoError, WxPayError } from '../core/errors.js';
 import { verifyV3 } from '../pay/signatures.js';
 import type { BinaryResult, EndpointDescriptor } from '../core/types.js';
+import type { TransportResponse } from '../transport/fetch.js';
 import type { Protocol, WireRequest } from './types.js';
 import { readBody, tryJson } from './wechat.js';
 
@@ -25,7 +26,7 @@ export function payV3Protocol(options: PayV3ProtocolOptions): Protocol {
   return {
     name: 'pay_v3',
     isTokenError: () => false,
-    async decode(response: Response, d: EndpointDescriptor, req: WireRequest): Promise<unknown> {
+    async decode(response: TransportResponse, d: EndpointDescriptor, req: WireRequest): Promise<unknown> {
       if (d.response === 'binary' && response.ok) {
         // File downloads (Bill.downloadBill's /v3/billdownload/file) are not signed by WeChat Pay:
         // the bytes are handed back as they came, to be checked against the apply answer's

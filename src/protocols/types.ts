@@ -3,6 +3,7 @@
 // typed error, and which errors mean "the token was refused".
 import type { EndpointDescriptor } from '../core/types.js';
 import type { AppType, HttpMethod, RequestEncoding } from '../core/enums.js';
+import type { TransportResponse } from '../transport/fetch.js';
 
 /**
  * The request as it will be sent. Authentication sees and may change all of it: token schemes set a
@@ -27,10 +28,10 @@ export interface WireRequest {
 export interface Protocol {
   readonly name: string;
   /**
-   * The answer as data, or a typed wxkit error. `secrets`: credential values the request carried;
+   * The answer as data, or a typed wxkit error (whose messages redact `requestCredentials(req)`).
    * `appType`: the calling client's, which picks the errcode meanings (WeCom has its own).
    */
-  decode(response: Response, d: EndpointDescriptor, req: WireRequest, secrets: readonly string[], appType?: AppType): Promise<unknown>;
+  decode(response: TransportResponse, d: EndpointDescriptor, req: WireRequest, appType?: AppType): Promise<unknown>;
   /** True when `error` means the credential was refused and one replay with a fresh one may fix it. */
   isTokenError(error: unknown): boolean;
 }

@@ -2,7 +2,8 @@
 // non-zero errcode, also on endpoints that normally return an image, so every response kind checks
 // for a JSON error body before handing bytes or text back.
 import { describeEndpointErrcode, TOKEN_ERRCODES } from './errcodes.js';
-import { redact, WxApiError, WxError, WxHttpError, WxNetworkError, WxValidationError } from '../core/errors.js';
+import { redact, requestCredentials, WxApiError, WxError, WxHttpError, WxNetworkError, WxValidationError } from '../core/errors.js';
+import type { TransportResponse } from '../transport/fetch.js';
 import { parseXml } from '../core/xml-parse.js';
 import type { AppType } from '../core/enums.js';
 import type { BinaryResult, EndpointDescriptor } from '../core/types.js';
@@ -14,12 +15,13 @@ export const wechatProtocol: Protocol = {
   isTokenError: (error) => error instanceof WxApiError && TOKEN_ERRCODES.has(error.errcode),
 };
 
-async function decodeWechat(response: Response, d: EndpointDescriptor, req: WireRequest, secrets: readonly string[], appType?: AppType): Promise<unknown> {
-  const type = response.headers.get('content-type') ?? '';
-  const looksJson = /json|text\/plain/i.test(type);
+async function decodeWechat(response: TransportResponse, d: EndpointDescriptor, req: WireRequest, appType?: AppType): Promise<unknown> {
   const kind = d.response ?? 'json';
+  // Read only when needed: most answers are JSON to JSON endpoints, which never look at it.
+  const contentType = () => response.headers.get('content-type') ?? '';
 
-  if ((kind === 'binary' || kind === 'json_or_binary') && response.ok && !looksJson) {
+  if ((kind === 'binary' || kind === 'json_or_binary') && response.ok && !/json|text\/plain/i.test(contentType())) {
+    const type = contentType();
     const data = new Uint8Array(await readBody(response, req.url, d, (r) => r.arrayBuffer()));
     const result: BinaryResult = { data, contentType: type || 'application/octet-stream' };
     const filename = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(response.headers.get('content-disposition') ?? '')?.[1];
@@ -31,7 +33,14 @@ async function decodeWechat(response: Response, d: EndpointDescriptor, req: Wire
   const parsed = tryJson(text);
   if (isErrorBody(parsed)) {
     const info = await describeEndpointErrcode(parsed.errcode, d, appType);
-    throw new WxApiError({ errcode: parsed.errcode, errmsg: String(parsed.errmsg ?? ''), info, endpoint: d.id, status: response.status, secrets });
+    throw new WxApiError({
+      errcode: parsed.errcode,
+      errmsg: String(parsed.errmsg ?? ''),
+      info,
+      endpoint: d.id,
+      status: response.status,
+      secrets: requestCredentials(req),
+    });
   }
   if (!response.ok) throw new WxHttpError(response.status, redact(`${req.url.origin}${req.url.pathname}`), d.id);
   switch (kind) {
@@ -39,14 +48,15 @@ async function decodeWechat(response: Response, d: EndpointDescriptor, req: Wire
       return text;
     case 'binary':
       // A JSON answer without an errcode to a binary endpoint: hand back the bytes as they came.
-      return { data: new TextEncoder().encode(text), contentType: type } satisfies BinaryResult;
+      return { data: new TextEncoder().encode(text), contentType: contentType() } satisfies BinaryResult;
     case 'json_or_binary':
       if (parsed !== undefined) return parsed;
-      return { data: new TextEncoder().encode(text), contentType: type } satisfies BinaryResult;
+      return { data: new TextEncoder().encode(text), contentType: contentType() } satisfies BinaryResult;
     case 'xml':
       return xmlFields(text, d);
     case 'json':
-      if (parsed === undefined) throw new WxValidationError('response', [`expected JSON, got ${type || 'no content type'} (${text.length} bytes)`], d.id);
+      if (parsed === undefined)
+        throw new WxValidationError('response', [`expected JSON, got ${contentType() || 'no content type'} (${text.length} bytes)`], d.id);
       return parsed;
   }
 }
@@ -66,7 +76,7 @@ export function xmlFields(text: string, d: EndpointDescriptor): Record<string, u
  * network error like any other, so an idempotent call retries it. An abort is left as it is for
  * the call loop to name (deadline or caller).
  */
-export async function readBody<T>(response: Response, url: URL, d: EndpointDescriptor, read: (r: Response) => Promise<T>): Promise<T> {
+export async function readBody<T>(response: TransportResponse, url: URL, d: EndpointDescriptor, read: (r: TransportResponse) => Promise<T>): Promise<T> {
   try {
     return await read(response);
   } catch (error) {
@@ -77,8 +87,10 @@ export async function readBody<T>(response: Response, url: URL, d: EndpointDescr
 
 export function tryJson(text: string): unknown {
   // Look at the first non-blank character instead of copying the body with trimStart().
-  const first = /\S/.exec(text)?.[0];
-  if (first !== '{' && first !== '[') return undefined;
+  let i = 0;
+  while (i < text.length && (text.charCodeAt(i) <= 32 || text.charCodeAt(i) === 0xfeff)) i++;
+  const first = text.charCodeAt(i);
+  if (first !== 0x7b && first !== 0x5b) return undefined;
   try {
     return JSON.parse(text);
   } catch {

@@ -1,41 +1,96 @@
-// The Response both Node transports (node:http and undici) hand the call loop: a real Response
-// whose body is already in memory. Protocols read answers through the web Response API, so every
-// transport looks the same to them.
+// The answer both Node transports (node:http and undici) hand the call loop: the status, the raw
+// header list and the body bytes, already in memory. Protocols read answers through the part of
+// the web Response API that TransportResponse names, so every transport looks the same to them.
 import { redact } from '../core/errors.js';
+import type { TransportResponse } from './fetch.js';
 
-// Statuses whose Response must have a null body (the constructor throws otherwise).
+// Statuses whose body is null by definition.
 const NULL_BODY = new Set([101, 204, 205, 304]);
+const EMPTY = Buffer.alloc(0);
 
 /**
- * A real Response (status, headers, instanceof) whose body readers serve the bytes already in
- * memory. A Response built around the bytes would wrap them in a WHATWG stream only for text() to
- * read them back out: measured at 14-34% of a whole call on Node 20 (bench/overhead.ts), for
- * no benefit here. So the Response is constructed without a body and text(), json(), arrayBuffer(),
- * blob() and body are answered from the buffer; they may be read more than once.
+ * A buffered answer, cheaper than a web Response: constructing a Response (and its Headers, and a
+ * stream around the bytes for text() to read back out) cost 15-30 % of a whole call on Node 20
+ * (bench/overhead.ts). Here nothing is built until it is read: `headers` becomes a real Headers on
+ * first access, `body` a stream on first access, and text() is one UTF-8 decode. Readers may be
+ * called more than once.
  */
-export function bufferedResponse(status: number, raw: readonly string[], bytes: Buffer, url: URL): Response {
-  const headers: [string, string][] = [];
-  for (let i = 0; i < raw.length; i += 2) headers.push([raw[i]!, raw[i + 1]!]);
-  // Statuses outside 200-599 cannot be represented by Response; report them as a bad gateway.
-  const valid = status >= 200 && status <= 599;
-  const response = new Response(null, { status: valid ? status : 502, headers });
-  const empty = NULL_BODY.has(status) || !valid;
-  const data = empty ? Buffer.alloc(0) : bytes;
-  // Copies: the buffer may be a slice of a pooled slab that must not be handed out whole.
-  const view = () => new Uint8Array(data.buffer as ArrayBuffer, data.byteOffset, data.byteLength).slice();
-  let stream: ReadableStream<Uint8Array> | null | undefined;
-  const href = url.href;
-  Object.defineProperties(response, {
-    text: { value: async () => data.toString('utf8') },
-    json: { value: async () => JSON.parse(data.toString('utf8')) as unknown },
-    arrayBuffer: { value: async () => view().buffer },
-    blob: { value: async () => new Blob([view()], { type: response.headers.get('content-type') ?? '' }) },
-    body: { get: () => (empty ? null : (stream ??= new Blob([view()]).stream())) },
-    clone: { value: () => bufferedResponse(status, raw, bytes, url) },
-    // A constructed Response has url ''; readResponse names the URL in WxHttpError, redacted there.
-    url: { get: () => redact(href) },
-  });
-  return response;
+export class BufferedResponse implements TransportResponse {
+  readonly status: number;
+  readonly statusText = '';
+  readonly redirected = false;
+  readonly bodyUsed = false;
+  readonly #raw: readonly (string | Buffer)[];
+  readonly #bytes: Buffer;
+  readonly #url: URL;
+  readonly #nullBody: boolean;
+  #headers: Headers | undefined;
+
+  /** `raw`: header names and values alternating, as Node and undici deliver them (strings or latin1 bytes). */
+  constructor(status: number, raw: readonly (string | Buffer)[], bytes: Buffer, url: URL) {
+    // Statuses outside 200-599 cannot be represented by Response; report them as a bad gateway.
+    const valid = status >= 200 && status <= 599;
+    this.status = valid ? status : 502;
+    this.#raw = raw;
+    this.#nullBody = NULL_BODY.has(status) || !valid;
+    this.#bytes = this.#nullBody ? EMPTY : bytes;
+    this.#url = url;
+  }
+
+  get ok(): boolean {
+    return this.status >= 200 && this.status < 300;
+  }
+
+  get headers(): Headers {
+    if (this.#headers) return this.#headers;
+    const headers = new Headers();
+    const raw = this.#raw;
+    for (let i = 0; i + 1 < raw.length; i += 2) headers.append(latin1(raw[i]!), latin1(raw[i + 1]!));
+    return (this.#headers = headers);
+  }
+
+  /** Redacted: the query may carry the access_token, and readResponse names the URL in errors. */
+  get url(): string {
+    return redact(this.#url.href);
+  }
+
+  get body(): ReadableStream<Uint8Array> | null {
+    return this.#nullBody ? null : new Blob([this.#copy()]).stream();
+  }
+
+  async text(): Promise<string> {
+    return this.#bytes.toString('utf8');
+  }
+
+  async json(): Promise<unknown> {
+    return JSON.parse(this.#bytes.toString('utf8'));
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    return this.#copy().buffer as ArrayBuffer;
+  }
+
+  async bytes(): Promise<Uint8Array<ArrayBuffer>> {
+    return this.#copy();
+  }
+
+  async blob(): Promise<Blob> {
+    return new Blob([this.#copy()], { type: this.headers.get('content-type') ?? '' });
+  }
+
+  clone(): BufferedResponse {
+    return new BufferedResponse(this.status, this.#raw, this.#bytes, this.#url);
+  }
+
+  // A copy: the buffer may be a slice of a pooled slab that must not be handed out whole.
+  #copy(): Uint8Array<ArrayBuffer> {
+    const b = this.#bytes;
+    return new Uint8Array(b.buffer as ArrayBuffer, b.byteOffset, b.byteLength).slice();
+  }
+}
+
+function latin1(v: string | Buffer): string {
+  return typeof v === 'string' ? v : v.toString('latin1');
 }
 
 export /** Origin and path only: the query carries the access_token. */

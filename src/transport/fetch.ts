@@ -18,7 +18,12 @@ export interface HttpRequest {
    * Node transport, an undici `Dispatcher` for the fetch transport.
    */
   agent?: unknown;
+  /**
+   * This attempt's time limit in ms, already cut to what is left of the call's deadline: a
+   * transport that stops at `timeoutMs` never outlives the call.
+   */
   timeoutMs: number;
+  /** The caller's signal, when the caller can cancel the call; abort the exchange when it fires. */
   signal?: AbortSignal;
   /** For error messages. */
   endpoint: string;
@@ -27,8 +32,23 @@ export interface HttpRequest {
 /** A TLS client certificate: PEM certificate and key, or a PKCS#12 bundle (apiclient_cert.p12). */
 export type ClientCertificate = { cert: string | Uint8Array; key: string | Uint8Array } | { pfx: Uint8Array; passphrase?: string };
 
+/**
+ * What the call loop and the protocols read from an answer. A web Response is one (the fetch
+ * transport returns fetch's); the Node transports return a lighter BufferedResponse.
+ */
+export interface TransportResponse {
+  readonly status: number;
+  readonly ok: boolean;
+  readonly headers: Headers;
+  readonly url: string;
+  readonly body: ReadableStream<Uint8Array> | null;
+  text(): Promise<string>;
+  json(): Promise<unknown>;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
 export interface Transport {
-  send(req: HttpRequest): Promise<Response>;
+  send(req: HttpRequest): Promise<TransportResponse>;
   /**
    * Connection settings that present `certificate`, to pass as `HttpRequest.agent` (WeChat Pay v2
    * refunds, red packets, transfers). Transports that cannot present one leave it out.
@@ -78,8 +98,8 @@ export function createTransport(options: { fetch?: FetchLike; userAgent?: string
         }
       }
       if (!agentNamed) headers['user-agent'] = userAgent;
-      // One timer for the whole exchange, and the caller's signal (the call's deadline) followed by
-      // one listener: cheaper than AbortSignal.any, and the timer names a timeout as such.
+      // One timer for the whole exchange (the call loop has cut it to the call's deadline), and one
+      // listener on the caller's signal: cheaper than AbortSignal.any, and the timer names a timeout as such.
       const controller = new AbortController();
       let timedOut = false;
       const timer = setTimeout(() => {
@@ -99,7 +119,7 @@ export function createTransport(options: { fetch?: FetchLike; userAgent?: string
         await ky(url, { ...KY_OPTIONS, method: req.method, context: { send } });
         return response!;
       } catch (e) {
-        // The call loop names an abort (its deadline, or the caller's signal) by the signal's reason.
+        // The call loop names the caller's abort by the signal's reason.
         if (signal?.aborted) throw signal.reason;
         const where = redact(`${url.origin}${url.pathname}`);
         if (timedOut || e instanceof TimeoutError) throw new WxTimeoutError(where, req.timeoutMs, req.endpoint);

@@ -1,14 +1,14 @@
 // nodeTransport(): a Transport built directly on node:http / node:https with a keep-alive agent,
 // for Node servers. Global fetch on Node 20 (undici behind WHATWG streams) costs about three times
 // what node:http does per request; this transport skips fetch and ky entirely, buffers the body
-// (WeChat answers are small JSON or bounded media) and hands the runtime a web Response, so
+// (WeChat answers are small JSON or bounded media) and hands the runtime a BufferedResponse, so
 // src/core/call.ts and the protocols treat it exactly like the default transport.
-// Portable code (Bun, Deno, edge) should keep the default fetch transport.
+// Portable code (Bun, Deno, edge) should keep the fetch transport.
 import http from 'node:http';
 import https from 'node:https';
 import { WxNetworkError, WxTimeoutError } from '../core/errors.js';
-import { bufferedResponse, where } from './buffered-response.js';
-import type { HttpRequest, Transport } from './fetch.js';
+import { BufferedResponse, where } from './buffered-response.js';
+import type { HttpRequest, Transport, TransportResponse } from './fetch.js';
 export type { ClientCertificate } from './fetch.js';
 
 export interface NodeTransportOptions {
@@ -83,12 +83,12 @@ function request(
   req: HttpRequest,
   headers: Record<string, string | number>,
   body: Buffer | undefined,
-): Promise<Response> {
+): Promise<TransportResponse> {
   const { url, signal } = req;
-  return new Promise<Response>((resolve, reject) => {
+  return new Promise<TransportResponse>((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     let settled = false;
-    const finish = (error: unknown, response?: Response) => {
+    const finish = (error: unknown, response?: TransportResponse) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -121,7 +121,7 @@ function request(
           const status = res.statusCode ?? 0;
           const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
           try {
-            finish(undefined, bufferedResponse(status, res.rawHeaders, bytes, url));
+            finish(undefined, new BufferedResponse(status, res.rawHeaders, bytes, url));
           } catch (e) {
             finish(networkError(req, e));
           }

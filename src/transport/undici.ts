@@ -1,16 +1,16 @@
 // undiciTransport(): the default transport on Node. undici is the HTTP client inside Node's own
-// fetch, kept by the Node.js project; called directly (Dispatcher.request) it skips fetch's WHATWG
+// fetch, kept by the Node.js project; called directly (Dispatcher.dispatch) it skips fetch's WHATWG
 // request/response and stream machinery, which is most of what a WeChat call costs on top of the
 // network. One keep-alive pool per origin, bounded; the answer is buffered (WeChat answers are
-// small JSON or bounded media) and handed over as a Response, so the call loop and the protocols
-// treat it like any other transport.
+// small JSON or bounded media) and handed over as a BufferedResponse, which the call loop and the
+// protocols read like any other transport's answer.
 //
 // Proxies: HTTPS_PROXY / HTTP_PROXY / NO_PROXY are honoured by default (undici's EnvHttpProxyAgent);
 // `proxy` names one explicitly, `proxy: false` ignores the environment.
 import { Agent, EnvHttpProxyAgent, ProxyAgent, type Dispatcher } from 'undici';
 import { WxNetworkError, WxTimeoutError } from '../core/errors.js';
-import { bufferedResponse, where } from './buffered-response.js';
-import type { ClientCertificate, HttpRequest, Transport } from './fetch.js';
+import { BufferedResponse, where } from './buffered-response.js';
+import type { ClientCertificate, HttpRequest, Transport, TransportResponse } from './fetch.js';
 
 export interface UndiciTransportOptions {
   /** Connections per origin (default 64). WeChat answers in milliseconds: a few dozen keep-alive connections carry thousands of calls a second. */
@@ -88,52 +88,76 @@ function hasProxyEnv(): boolean {
   return Boolean(env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy);
 }
 
-async function exchange(d: Dispatcher, req: HttpRequest, headers: Record<string, string>, body: string | Buffer | undefined): Promise<Response> {
+/**
+ * One exchange through undici's lowest-level API, `dispatch` with a handler: no Readable stream
+ * around the body, no async iterator, no AbortController. The bytes are collected as they arrive
+ * and the answer is a BufferedResponse; one timer bounds connect, send, headers and body (the call
+ * loop has cut it to the call's deadline), so a server that trickles bytes cannot hold a call.
+ */
+function exchange(d: Dispatcher, req: HttpRequest, headers: Record<string, string>, body: string | Buffer | undefined): Promise<TransportResponse> {
   const { url, signal } = req;
-  if (signal?.aborted) throw signal.reason;
-  // One timer for the whole exchange (connect, send, headers and body), like the other transports:
-  // per-phase timeouts would let a server that trickles bytes hold a call for ever.
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, req.timeoutMs);
-  const onAbort = () => controller.abort();
-  signal?.addEventListener('abort', onAbort, { once: true });
-  try {
-    const res = await d.request({
-      origin: url.origin,
-      path: url.pathname + url.search,
-      method: req.method,
-      headers,
-      body,
-      signal: controller.signal,
-      // The one timer above bounds the exchange.
-      headersTimeout: 0,
-      bodyTimeout: 0,
-    });
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  return new Promise<TransportResponse>((resolve, reject) => {
+    let settled = false;
+    let abort: ((reason: Error) => void) | undefined;
+    let status = 0;
+    let rawHeaders: Buffer[] = [];
     const chunks: Buffer[] = [];
-    for await (const chunk of res.body) chunks.push(chunk as Buffer);
-    const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-    return bufferedResponse(res.statusCode, flatHeaders(res.headers), bytes, url);
-  } catch (error) {
-    if (signal?.aborted) throw signal.reason;
-    if (timedOut) throw new WxTimeoutError(where(url), req.timeoutMs, req.endpoint);
-    // undici's messages can name the request; WxNetworkError keeps a redacted copy of the cause.
-    throw new WxNetworkError(where(url), error, req.endpoint);
-  } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener('abort', onAbort);
-  }
+    const finish = (error: unknown, response?: TransportResponse) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      if (error === undefined) return resolve(response!);
+      reject(error);
+      // Stop the exchange if it is still running; undici then drops the connection.
+      abort?.(STOPPED);
+    };
+    const onAbort = () => finish(signal!.reason);
+    const timer = setTimeout(() => finish(new WxTimeoutError(where(url), req.timeoutMs, req.endpoint)), req.timeoutMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const handler: Dispatcher.DispatchHandler = {
+      onConnect(a) {
+        abort = a;
+        if (settled) a(STOPPED);
+      },
+      onHeaders(statusCode, raw) {
+        status = statusCode;
+        rawHeaders = raw;
+        return true;
+      },
+      onData(chunk) {
+        chunks.push(chunk);
+        return true;
+      },
+      onComplete() {
+        const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+        finish(undefined, new BufferedResponse(status, rawHeaders, bytes, url));
+      },
+      // undici's messages can name the request; WxNetworkError keeps a redacted copy of the cause.
+      onError(error) {
+        finish(new WxNetworkError(where(url), error, req.endpoint));
+      },
+    };
+    try {
+      d.dispatch(
+        {
+          origin: url.origin,
+          path: url.pathname + url.search,
+          method: req.method,
+          headers,
+          body,
+          // The one timer above bounds the exchange.
+          headersTimeout: 0,
+          bodyTimeout: 0,
+        },
+        handler,
+      );
+    } catch (error) {
+      finish(new WxNetworkError(where(url), error, req.endpoint));
+    }
+  });
 }
 
-function flatHeaders(h: Record<string, string | string[] | undefined>): string[] {
-  const out: string[] = [];
-  for (const name in h) {
-    const v = h[name];
-    if (Array.isArray(v)) for (const x of v) out.push(name, x);
-    else if (v !== undefined) out.push(name, v);
-  }
-  return out;
-}
+/** The reason handed to undici when wxkit stops an exchange (timeout, caller's abort); never seen by callers. */
+const STOPPED = new Error('wxkit stopped the request');

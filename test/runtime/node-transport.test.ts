@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Material } from '../../generated/official-account/index.js';
 import { createClient, WxHttpError, WxNetworkError, WxTimeoutError } from '../../src/index.js';
 import type { HttpRequest } from '../../src/transport/fetch.js';
+import { BufferedResponse } from '../../src/transport/buffered-response.js';
 import { nodeTransport } from '../../src/transport/node.js';
 
 const TOKEN = 'SECRET_TOKEN_never_in_messages';
@@ -81,11 +82,12 @@ const client = () =>
   });
 
 describe('nodeTransport: bodies', () => {
-  it('sends JSON and hands back a web Response the runtime reads', async () => {
+  it('sends JSON and hands back a buffered answer the runtime reads', async () => {
     wechat({ '/cgi-bin/x': (_req, res, body) => json(res, { echo: JSON.parse(body.toString()) }) });
     const res = await nodeTransport().send(request({ method: 'POST', body: JSON.stringify({ a: 1, s: '中文' }), headers: { 'x-trace': 't1' } }));
-    expect(res).toBeInstanceOf(Response);
+    expect(res).toBeInstanceOf(BufferedResponse);
     expect(res.status).toBe(200);
+    expect(res.ok).toBe(true);
     expect(res.headers.get('content-type')).toBe('application/json');
     expect(await res.json()).toEqual({ echo: { a: 1, s: '中文' } });
     const got = seen[0]!;
@@ -168,7 +170,8 @@ describe('nodeTransport: bodies', () => {
         res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': PNG.length }), res.end(Buffer.from(PNG))
       ),
     });
-    const res = await nodeTransport().send(request());
+    const res = (await nodeTransport().send(request())) as BufferedResponse;
+    expect(res).toBeInstanceOf(BufferedResponse);
     expect(Array.from(new Uint8Array(await res.arrayBuffer()))).toEqual(Array.from(PNG));
     expect(Array.from(new Uint8Array(await res.arrayBuffer()))).toEqual(Array.from(PNG));
     const blob = await res.blob();

@@ -82,6 +82,64 @@ describe('undici transport', () => {
     }
   });
 
+  it('stops the exchange at the call deadline (the attempt limit is cut to it), closes that connection and keeps the pool usable', async () => {
+    let closed = 0;
+    let calls = 0;
+    const server = http.createServer((req, res) => {
+      calls++;
+      if (req.url?.startsWith('/cgi-bin/material/get_materialcount')) {
+        req.socket.on('close', () => closed++);
+        return; // never answers
+      }
+      res.writeHead(204).end();
+    });
+    const port = await listen(server);
+    try {
+      const t = undiciTransport();
+      const oa = createClient({
+        appType: 'official_account',
+        appid: OA.appid,
+        accessToken: { get: async () => 'STATIC_TOKEN_VALUE', invalidate: async () => {} },
+        baseUrl: `http://127.0.0.1:${port}`,
+        transport: t,
+        timeoutMs: 10_000,
+        deadlineMs: 200,
+      });
+      const error = await Material.getMaterialCount(oa).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WxTimeoutError);
+      expect((error as WxTimeoutError).kind).toBe('deadline');
+      await expect.poll(() => closed).toBe(1);
+      const after = await t.send({ method: 'GET', url: new URL(`http://127.0.0.1:${port}/after`), timeoutMs: 2000, endpoint: 'X.after' });
+      expect(after.status).toBe(204);
+      expect(after.body).toBeNull();
+      expect(await after.text()).toBe('');
+      expect(calls).toBe(2);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('keeps repeated headers and reads them lazily from the raw list', async () => {
+    const server = http.createServer((_req, res) => {
+      res.setHeader('Set-Cookie', ['a=1', 'b=2']);
+      res.setHeader('X-Multi', ['x', 'y']);
+      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' }).end('中文');
+    });
+    const port = await listen(server);
+    try {
+      const res = await undiciTransport().send({ method: 'GET', url: new URL(`http://127.0.0.1:${port}/h`), timeoutMs: 2000, endpoint: 'X.h' });
+      expect(res.headers.getSetCookie()).toEqual(['a=1', 'b=2']);
+      expect(res.headers.get('x-multi')).toBe('x, y');
+      expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+      expect(await res.text()).toBe('中文');
+      expect(new TextDecoder().decode(await res.arrayBuffer())).toBe('中文');
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
   it('reports a refused connection as a network error naming no credential', async () => {
     const probe = net.createServer();
     const port = await listen(probe);
