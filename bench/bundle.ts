@@ -2,9 +2,9 @@
 // neutral with Node built-ins external) builds three entries; each output chunk is gzipped on its
 // own. "Eager" is the entry chunk plus the chunks it imports statically (what loads before the
 // first call); "lazy" is every chunk reached only through import(): the zod schemas (validation
-// on) and the errcode table (first error). Baseline: ky alone, called once: the HTTP layer
-// wxkit's default transport is built on. The portable builds resolve `#default-transport` to
-// default-portable.ts (ky on fetch), as a worker bundler does through the package's "imports";
+// on) and the errcode table (first error). Baseline: ky alone, called once: the smallest HTTP
+// client library with retries and hooks. The portable builds resolve `#default-transport` to
+// default-portable.ts (fetch), as a worker bundler does through the package's "imports";
 // the Node build (platform node) resolves it to default-node.ts (undici), as Node's condition does.
 // "No code splitting" is one file, as a bundler that inlines import() makes it: the issue's goal
 // is ≤ 16 KB for a Node target and for a worker target (no `node:` import, no ioredis).
@@ -61,7 +61,6 @@ export async function benchBundle(): Promise<Row[]> {
   const worker = await measure(ONE_ENDPOINT, false, [], 'worker');
   const node = await measure(ONE_ENDPOINT, false, [], 'node');
   const nodeNoUndici = await measure(ONE_ENDPOINT, false, [], 'node', ['undici']);
-  const noKy = await measure(ONE_ENDPOINT, true, [withoutKy]);
   const kb = (b: number) => b / 1024;
   const zodNote = (s: Sizes) => (s.zodEager ? 'zod IS in the eager chunks' : `zod not in the eager chunks${s.zodAnywhere ? ' (lazy only)' : ''}`);
   return [
@@ -75,16 +74,6 @@ export async function benchBundle(): Promise<Row[]> {
       baselineLabel: 'ky alone, called once',
       met: kb(one.eager) <= 12 && !one.zodEager,
       note: zodNote(one),
-    },
-    {
-      name: 'bundle: one endpoint, src/transport/fetch.ts without ky (proposal)',
-      value: kb(noKy.eager),
-      baseline: kb(ky.eager),
-      ratio: noKy.eager / ky.eager,
-      goal: '—',
-      unit: 'KB',
-      baselineLabel: 'ky alone, called once',
-      note: 'bench/fixtures/http-without-ky.ts swapped in for src/transport/fetch.ts',
     },
     {
       name: 'bundle: one endpoint, lazy chunks (schemas, errcodes)',
@@ -167,16 +156,6 @@ function publicEntries(): [string, string][] {
   }
   return out;
 }
-
-/** Resolves the portable default's `./fetch.js` (the ky transport) to the ky-free fixture, to size the proposal without editing src. */
-const withoutKy: Plugin = {
-  name: 'wxkit-http-without-ky',
-  setup(b) {
-    b.onResolve({ filter: /^\.\/fetch\.js$/ }, (args) =>
-      args.importer.startsWith(join(REPO, 'src/transport')) ? { path: join(REPO, 'bench/fixtures/http-without-ky.ts') } : undefined,
-    );
-  },
-};
 
 async function measure(contents: string, splitting = true, plugins: Plugin[] = [], target: Target = 'neutral', keepExternal: string[] = []): Promise<Sizes> {
   const result = await build({

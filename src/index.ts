@@ -24,7 +24,7 @@ export { TokenManager, type FetchedToken, type TokenManagerOptions } from './aut
 export type { TokenProvider } from './core/runtime.js';
 export { BACKUP_HOSTS } from './core/runtime.js';
 export type { Logger, Hooks, CallInfo, ResponseEventInfo, ErrorEventInfo } from './core/observe.js';
-export type { FetchLike, Transport } from './transport/fetch.js';
+export type { ClientCertificate, FetchLike, HttpRequest, Transport, TransportResponse } from './transport/types.js';
 export type { RetryOptions } from './core/retry.js';
 export { memoryStorage } from './storage/memory.js';
 export { fileStorage } from './storage/file.js';

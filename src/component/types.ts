@@ -1,7 +1,7 @@
 // The component's public shapes: what createComponent() takes and what it returns.
 import type { Client } from '../core/client.js';
 import type { HubStorage } from '../hub/hub-storage.js';
-import type { Transport } from '../transport/fetch.js';
+import type { Transport } from '../transport/types.js';
 import type { JsapiConfig, JsapiConfigOptions } from '../official/jssdk.js';
 import type { OAuthScope } from '../official/oauth.js';
 import type { WxPromise } from '../core/promise.js';

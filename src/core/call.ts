@@ -2,9 +2,9 @@
 // request from the descriptor, add the credential, send, turn errcodes into errors, replay once
 // after a token error, retry transient failures of idempotent endpoints, validate if asked, and
 // stop everything at the call's deadline.
-import { callInfo, describeOutcome, safely } from './observe.js';
+import { callInfo, describeOutcome, nextCallId, safely } from './observe.js';
 import { redact, WxAbortError, WxConfigError, WxNetworkError, WxTimeoutError, WxValidationError } from './errors.js';
-import type { HttpRequest, TransportResponse } from '../transport/fetch.js';
+import type { HttpRequest, TransportResponse } from '../transport/types.js';
 import { WxPromise, type ResponseInfo, type WithResponse } from './promise.js';
 import { encodeRequest, readUploads } from '../protocols/encode.js';
 import type { Protocol, WireRequest } from '../protocols/types.js';
@@ -60,13 +60,14 @@ async function attempts<R>(
   const primary = wire.url.host;
   const { hooks, logger } = rt;
   const observed = hooks !== undefined || logger.debug !== undefined;
+  const callId = observed ? nextCallId() : 0;
   for (let attempt = 1; ; attempt++) {
     if (bound.stopped) throw bound.reason;
     // Getting the credential is not retried here: a token fetch is a call of its own with its own
     // retries, and retrying it again per API attempt would multiply the two budgets. Schemes
     // overwrite what they set, so the same request can be authenticated again for a replay.
     const credential = await bound.race(rt.authenticate(d.auth, wire));
-    const info = observed ? callInfo(d.id, wire.method, wire.url, attempt) : undefined;
+    const info = observed ? callInfo(callId, d.id, wire.method, wire.url, attempt) : undefined;
     const started = observed ? performance.now() : 0;
     if (info && hooks?.onRequest) safely(logger, 'onRequest', () => hooks.onRequest!(info));
     try {

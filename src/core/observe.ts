@@ -4,6 +4,11 @@
 import { redact, type WxError } from './errors.js';
 
 export interface CallInfo {
+  /**
+   * Numbers the calls of this process (1, 2, …): every attempt of one call (replays, retries)
+   * carries the same one, so `callId` + `attempt` pairs an onRequest with its onResponse or onError.
+   */
+  callId: number;
   /** `Namespace.method`, or `request METHOD /path` for raw requests. */
   endpoint: string;
   method: string;
@@ -51,8 +56,15 @@ export function defaultLogger(): Logger {
   };
 }
 
-export function callInfo(endpoint: string, method: string, url: URL, attempt: number): CallInfo {
-  return { endpoint, method, url: redact(url.href), host: url.host, attempt };
+let calls = 0;
+
+/** The next call's id; taken only when someone observes (hooks or a debug logger). */
+export function nextCallId(): number {
+  return ++calls;
+}
+
+export function callInfo(callId: number, endpoint: string, method: string, url: URL, attempt: number): CallInfo {
+  return { callId, endpoint, method, url: redact(url.href), host: url.host, attempt };
 }
 
 export function describeOutcome(error: unknown): string {

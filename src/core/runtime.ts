@@ -6,7 +6,8 @@ import type { AuthScheme, ProtocolName } from './enums.js';
 import { defaultLogger, type Hooks, type Logger } from './observe.js';
 import { WxConfigError } from './errors.js';
 import { defaultTransport } from '#default-transport';
-import { createTransport, type FetchLike, type Transport } from '../transport/fetch.js';
+import { fetchTransport } from '../transport/fetch.js';
+import type { FetchLike, Transport } from '../transport/types.js';
 import type { Protocol, WireRequest } from '../protocols/types.js';
 import { wechatProtocol } from '../protocols/wechat.js';
 import { DEFAULT_RETRY, type RetryOptions } from './retry.js';
@@ -79,8 +80,16 @@ export interface RuntimeSettingsOptions {
   baseUrl?: string;
   /** Base URLs for other WeChat hosts, e.g. { 'mp.weixin.qq.com': 'http://...' }. */
   hosts?: Record<string, string>;
+  /** Send through this fetch (fetchTransport) instead of the default transport. */
   fetch?: FetchLike;
+  /** The transport for every call; default undici on Node, the platform's fetch elsewhere. */
   transport?: Transport;
+  /**
+   * An HTTP(S) proxy for the default Node transport (`http://user:pass@proxy.corp:3128`), or
+   * `false` to ignore HTTPS_PROXY / HTTP_PROXY / NO_PROXY, which it honours otherwise. Other
+   * runtimes have no proxy setting of their own: a proxy there is a WxConfigError.
+   */
+  proxy?: string | false;
   /** Per attempt, in ms (default 10 000). */
   timeoutMs?: number;
   /**
@@ -105,8 +114,8 @@ export interface RuntimeSettingsOptions {
 /** The defaults, in one place so a client and a component configured alike behave alike. */
 export function runtimeSettings(options: RuntimeSettingsOptions): RuntimeSettings {
   return {
-    // Node: undici (fast, shared); elsewhere ky on fetch. A `fetch` given means ky on that fetch.
-    transport: options.transport ?? (options.fetch ? createTransport({ fetch: options.fetch }) : defaultTransport()),
+    // Node: undici (fast, shared); elsewhere the platform's fetch. A `fetch` given is used as it is.
+    transport: options.transport ?? (options.fetch ? fetchTransport({ fetch: options.fetch }) : defaultTransport(options.proxy)),
     baseUrl: options.baseUrl ?? 'https://api.weixin.qq.com',
     hosts: options.hosts ?? {},
     timeoutMs: options.timeoutMs ?? 10_000,

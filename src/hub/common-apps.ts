@@ -3,7 +3,7 @@
 // hub's storage, so several hub replicas on one Redis also fetch once.
 import { runtimeOf, type TicketType } from '../core/runtime.js';
 import { createClient } from '../official/create-client.js';
-import type { FetchLike } from '../transport/fetch.js';
+import type { FetchLike } from '../transport/types.js';
 import type { Logger, TokenProvider } from '../core/runtime.js';
 import type { Storage } from '../storage/types.js';
 import { TokenManager } from '../auth/token-manager.js';

@@ -20,7 +20,7 @@
 // This file builds the hub and runs its lifecycle (setup, ready, listen, close); the registry,
 // the routes and the web handler live in registry.ts, routes.ts and handler.ts.
 import { WxConfigError } from '../core/errors.js';
-import type { FetchLike } from '../transport/fetch.js';
+import type { FetchLike } from '../transport/types.js';
 import type { Logger } from '../core/runtime.js';
 import { memoryStorage } from '../storage/memory.js';
 import type { Storage } from '../storage/types.js';

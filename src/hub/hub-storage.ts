@@ -8,7 +8,7 @@
 import { isAppid } from '../core/appid.js';
 import type { TicketType } from '../core/runtime.js';
 import { describeCause, WxConfigError, WxStorageError } from '../core/errors.js';
-import type { FetchLike } from '../transport/fetch.js';
+import type { FetchLike } from '../transport/types.js';
 import type { TokenProvider } from '../core/runtime.js';
 import type { OAuthScope } from '../official/oauth.js';
 import { HUB_OAUTH_TICKET_PARAM, MAX_START_URL_SECONDS, signOAuthStart, type HubOAuthUser } from './oauth-springboard.js';

@@ -16,7 +16,7 @@ import type { Logger } from '../core/runtime.js';
 import { createClient } from '../official/create-client.js';
 import { oauthAuthorizeUrl, type OAuthScope } from '../official/oauth.js';
 import type { Storage } from '../storage/types.js';
-import type { FetchLike } from '../transport/fetch.js';
+import type { FetchLike } from '../transport/types.js';
 import { error, failure, json } from './answers.js';
 
 export interface HubOAuthOptions {

@@ -9,7 +9,7 @@ import { TokenManager } from '../auth/token-manager.js';
 import { redact, WxConfigError } from '../core/errors.js';
 import { runtimeOf, type Logger, type TokenProvider } from '../core/runtime.js';
 import type { Storage } from '../storage/types.js';
-import type { FetchLike } from '../transport/fetch.js';
+import type { FetchLike } from '../transport/types.js';
 import { createWorkClient } from '../work/create-work-client.js';
 import { createSuite, kSuite, type SuiteWithInternals, type WxSuite } from '../work/suite.js';
 import { workClientInfo, type WorkTicketType } from '../work/tickets.js';

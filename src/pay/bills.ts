@@ -8,7 +8,7 @@
 import { createHash, getHashes, type Hash } from 'node:crypto';
 import { WxConfigError, WxCryptoError, WxPayError, WxValidationError } from '../core/errors.js';
 import { readBody, tryJson } from '../protocols/wechat.js';
-import type { TransportResponse } from '../transport/fetch.js';
+import type { TransportResponse } from '../transport/types.js';
 import type { WireRequest } from '../protocols/types.js';
 import type { EndpointDescriptor } from '../core/types.js';
 

@@ -10,7 +10,7 @@ import { X509Certificate, type KeyObject } from 'node:crypto';
 import { WxConfigError, WxCryptoError, WxPayError, WxValidationError } from '../core/errors.js';
 import { verifyAnswer, type PayKeyResolver } from '../protocols/pay-v3.js';
 import { readBody, tryJson } from '../protocols/wechat.js';
-import type { TransportResponse } from '../transport/fetch.js';
+import type { TransportResponse } from '../transport/types.js';
 import type { WireRequest } from '../protocols/types.js';
 import type { Storage } from '../storage/types.js';
 import { TokenManager } from '../auth/token-manager.js';

@@ -7,7 +7,7 @@ import { execute } from '../core/call.js';
 import { clientFor, type Client } from '../core/client.js';
 import { WxConfigError } from '../core/errors.js';
 import { payV2Protocol } from '../protocols/pay-v2.js';
-import type { ClientCertificate, TransportResponse } from '../transport/fetch.js';
+import type { ClientCertificate, TransportResponse } from '../transport/types.js';
 import { payV3Protocol } from '../protocols/pay-v3.js';
 import type { Protocol, WireRequest } from '../protocols/types.js';
 import { Runtime, runtimeSettings, type RuntimeSettingsOptions } from '../core/runtime.js';

@@ -19,7 +19,7 @@ import { v2SignTypeOf } from '../auth/pay-signers.js';
 import { WxCryptoError, WxPayError, WxValidationError } from '../core/errors.js';
 import { signV2, type V2SignType } from '../pay/signatures.js';
 import type { EndpointDescriptor } from '../core/types.js';
-import type { TransportResponse } from '../transport/fetch.js';
+import type { TransportResponse } from '../transport/types.js';
 import type { Protocol, WireRequest } from './types.js';
 import { readBody, tryJson, xmlFields } from './wechat.js';
 

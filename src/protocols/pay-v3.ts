@@ -6,7 +6,7 @@ import type { KeyObject } from 'node:crypto';
 import { WxCryptoError, WxPayError } from '../core/errors.js';
 import { verifyV3 } from '../pay/signatures.js';
 import type { BinaryResult, EndpointDescriptor } from '../core/types.js';
-import type { TransportResponse } from '../transport/fetch.js';
+import type { TransportResponse } from '../transport/types.js';
 import type { Protocol, WireRequest } from './types.js';
 import { readBody, tryJson } from './wechat.js';
 

@@ -3,7 +3,7 @@
 // typed error, and which errors mean "the token was refused".
 import type { EndpointDescriptor } from '../core/types.js';
 import type { AppType, HttpMethod, RequestEncoding } from '../core/enums.js';
-import type { TransportResponse } from '../transport/fetch.js';
+import type { TransportResponse } from '../transport/types.js';
 
 /**
  * The request as it will be sent. Authentication sees and may change all of it: token schemes set a

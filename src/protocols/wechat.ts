@@ -3,7 +3,7 @@
 // for a JSON error body before handing bytes or text back.
 import { describeEndpointErrcode, TOKEN_ERRCODES } from './errcodes.js';
 import { redact, requestCredentials, WxApiError, WxError, WxHttpError, WxNetworkError, WxValidationError } from '../core/errors.js';
-import type { TransportResponse } from '../transport/fetch.js';
+import type { TransportResponse } from '../transport/types.js';
 import { parseXml } from '../core/xml-parse.js';
 import type { AppType } from '../core/enums.js';
 import type { BinaryResult, EndpointDescriptor } from '../core/types.js';

@@ -1,12 +1,16 @@
-// The answer both Node transports (node:http and undici) hand the call loop: the status, the raw
-// header list and the body bytes, already in memory. Protocols read answers through the part of
-// the web Response API that TransportResponse names, so every transport looks the same to them.
+// The answer every built-in transport hands the call loop: the status, the headers and the body
+// bytes, already in memory. Protocols read answers through the part of the web Response API that
+// TransportResponse names, so every transport looks the same to them. Portable: no `node:` import.
 import { redact } from '../core/errors.js';
-import type { TransportResponse } from './fetch.js';
+import type { TransportResponse } from './types.js';
 
 // Statuses whose body is null by definition.
 const NULL_BODY = new Set([101, 204, 205, 304]);
-const EMPTY = Buffer.alloc(0);
+const EMPTY = new Uint8Array(0);
+const UTF8 = new TextDecoder();
+
+/** Header names and values alternating, as Node and undici deliver them (strings, or latin1 bytes). */
+export type RawHeaders = readonly (string | Uint8Array)[];
 
 /**
  * A buffered answer, cheaper than a web Response: constructing a Response (and its Headers, and a
@@ -20,14 +24,14 @@ export class BufferedResponse implements TransportResponse {
   readonly statusText = '';
   readonly redirected = false;
   readonly bodyUsed = false;
-  readonly #raw: readonly (string | Buffer)[];
-  readonly #bytes: Buffer;
+  readonly #raw: RawHeaders | Headers;
+  readonly #bytes: Uint8Array;
   readonly #url: URL;
   readonly #nullBody: boolean;
   #headers: Headers | undefined;
 
-  /** `raw`: header names and values alternating, as Node and undici deliver them (strings or latin1 bytes). */
-  constructor(status: number, raw: readonly (string | Buffer)[], bytes: Buffer, url: URL) {
+  /** `raw`: the raw header list of a Node answer, or the Headers of a fetch answer. */
+  constructor(status: number, raw: RawHeaders | Headers, bytes: Uint8Array, url: URL) {
     // Statuses outside 200-599 cannot be represented by Response; report them as a bad gateway.
     const valid = status >= 200 && status <= 599;
     this.status = valid ? status : 502;
@@ -43,8 +47,9 @@ export class BufferedResponse implements TransportResponse {
 
   get headers(): Headers {
     if (this.#headers) return this.#headers;
-    const headers = new Headers();
     const raw = this.#raw;
+    if (raw instanceof Headers) return (this.#headers = raw);
+    const headers = new Headers();
     for (let i = 0; i + 1 < raw.length; i += 2) headers.append(latin1(raw[i]!), latin1(raw[i + 1]!));
     return (this.#headers = headers);
   }
@@ -59,11 +64,11 @@ export class BufferedResponse implements TransportResponse {
   }
 
   async text(): Promise<string> {
-    return this.#bytes.toString('utf8');
+    return UTF8.decode(this.#bytes);
   }
 
   async json(): Promise<unknown> {
-    return JSON.parse(this.#bytes.toString('utf8'));
+    return JSON.parse(UTF8.decode(this.#bytes));
   }
 
   async arrayBuffer(): Promise<ArrayBuffer> {
@@ -89,8 +94,13 @@ export class BufferedResponse implements TransportResponse {
   }
 }
 
-function latin1(v: string | Buffer): string {
-  return typeof v === 'string' ? v : v.toString('latin1');
+// Byte for byte (ISO-8859-1, as HTTP defines header bytes): TextDecoder's 'latin1' is really
+// windows-1252, which maps 0x80-0x9f beyond what a Headers value may hold.
+function latin1(v: string | Uint8Array): string {
+  if (typeof v === 'string') return v;
+  let out = '';
+  for (let i = 0; i < v.length; i++) out += String.fromCharCode(v[i]!);
+  return out;
 }
 
 export /** Origin and path only: the query carries the access_token. */

@@ -8,8 +8,8 @@ import http from 'node:http';
 import https from 'node:https';
 import { WxNetworkError, WxTimeoutError } from '../core/errors.js';
 import { BufferedResponse, where } from './buffered-response.js';
-import type { HttpRequest, Transport, TransportResponse } from './fetch.js';
-export type { ClientCertificate } from './fetch.js';
+import type { HttpRequest, Transport, TransportResponse } from './types.js';
+export type { ClientCertificate } from './types.js';
 
 export interface NodeTransportOptions {
   /** Use this agent for requests of its protocol (http: or https:); others get a default agent. */

@@ -7,10 +7,11 @@
 //
 // Proxies: HTTPS_PROXY / HTTP_PROXY / NO_PROXY are honoured by default (undici's EnvHttpProxyAgent);
 // `proxy` names one explicitly, `proxy: false` ignores the environment.
-import { Agent, EnvHttpProxyAgent, ProxyAgent, type Dispatcher } from 'undici';
-import { WxNetworkError, WxTimeoutError } from '../core/errors.js';
+import type * as Undici from 'undici';
+import type { Dispatcher } from 'undici';
+import { WxConfigError, WxNetworkError, WxTimeoutError } from '../core/errors.js';
 import { BufferedResponse, where } from './buffered-response.js';
-import type { ClientCertificate, HttpRequest, Transport, TransportResponse } from './fetch.js';
+import type { ClientCertificate, HttpRequest, Transport, TransportResponse } from './types.js';
 
 export interface UndiciTransportOptions {
   /** Connections per origin (default 64). WeChat answers in milliseconds: a few dozen keep-alive connections carry thousands of calls a second. */
@@ -28,9 +29,37 @@ export interface UndiciTransportOptions {
   dispatcher?: Dispatcher;
   /** Default `wxkit`, like the other transports. */
   userAgent?: string;
+  /**
+   * The transport to use when the undici package cannot be loaded (a single-file bundle shipped
+   * without node_modules). Default: none, so the call fails with a WxConfigError saying so.
+   */
+  fallback?: () => Transport;
 }
 
 type TlsOptions = { ca?: unknown; cert?: unknown; key?: unknown; pfx?: unknown; passphrase?: string };
+
+/** What clientCertificateAgent hands out: the TLS settings, turned into a dispatcher on first use. */
+class CertificateAgent {
+  dispatcher: Dispatcher | undefined;
+  readonly tls: TlsOptions;
+  /** Kept for a fallback transport, which builds its own agent from it. */
+  readonly certificate: ClientCertificate;
+  constructor(tls: TlsOptions, certificate: ClientCertificate) {
+    this.tls = tls;
+    this.certificate = certificate;
+  }
+}
+
+// undici is a dependency, loaded on the first request rather than imported: a bundler follows
+// a static import (or an import() of a literal) and inlines undici's ~165 KB into every
+// single-file bundle for Node. The specifier is computed, so bundlers leave it to Node, which
+// finds undici in node_modules.
+const UNDICI = ['un', 'dici'].join('');
+let undici: Promise<typeof Undici> | undefined;
+
+function loadUndici(): Promise<typeof Undici> {
+  return (undici ??= import(UNDICI) as Promise<typeof Undici>);
+}
 
 export function undiciTransport(options: UndiciTransportOptions = {}): Transport {
   const userAgent = options.userAgent ?? 'wxkit';
@@ -39,21 +68,50 @@ export function undiciTransport(options: UndiciTransportOptions = {}): Transport
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
   };
   const envProxy = options.proxy === undefined && hasProxyEnv();
-  const make = (tls: TlsOptions): Dispatcher => {
-    const connect = { ...(options.ca !== undefined ? { ca: options.ca } : {}), ...tls } as Agent.Options['connect'];
-    if (typeof options.proxy === 'string') return new ProxyAgent({ uri: options.proxy, ...base, requestTls: connect as never });
-    if (envProxy) return new EnvHttpProxyAgent({ ...base, connect });
-    return new Agent({ ...base, connect });
+  const make = (u: typeof Undici, tls: TlsOptions): Dispatcher => {
+    const connect = { ...(options.ca !== undefined ? { ca: options.ca } : {}), ...tls } as Undici.Agent.Options['connect'];
+    if (typeof options.proxy === 'string') return new u.ProxyAgent({ uri: options.proxy, ...base, requestTls: connect as never });
+    if (envProxy) return new u.EnvHttpProxyAgent({ ...base, connect });
+    return new u.Agent({ ...base, connect });
   };
   let dispatcher: Dispatcher | undefined = options.dispatcher;
+  let fallback: Transport | undefined;
+
+  /** The dispatcher for `req`, loading undici the first time; undefined when the fallback takes over. */
+  const dispatcherFor = async (req: HttpRequest): Promise<Dispatcher | undefined> => {
+    const agent = req.agent;
+    if (agent !== undefined && !(agent instanceof CertificateAgent)) return agent as Dispatcher;
+    if (agent === undefined && dispatcher) return dispatcher;
+    let u: typeof Undici;
+    try {
+      u = await loadUndici();
+    } catch (error) {
+      if (options.fallback && !(typeof options.proxy === 'string' || envProxy)) {
+        fallback ??= options.fallback();
+        return undefined;
+      }
+      const needs = options.fallback ? 'the proxy setting needs it' : 'undiciTransport needs it';
+      const code = (error as { code?: string }).code ?? 'error';
+      throw new WxConfigError(
+        `the undici package could not be loaded (${code}) and ${needs}: install it beside your code (npm install undici) or pass another transport`,
+        {
+          endpoint: req.endpoint,
+        },
+      );
+    }
+    if (agent instanceof CertificateAgent) return (agent.dispatcher ??= make(u, agent.tls));
+    return (dispatcher ??= make(u, {}));
+  };
 
   return {
     async send(req) {
-      const d = (req.agent as Dispatcher | undefined) ?? (dispatcher ??= make({}));
       const { url } = req;
       if (url.protocol !== 'https:' && url.protocol !== 'http:') {
         throw new WxNetworkError(where(url), new Error(`unsupported protocol ${url.protocol}`), req.endpoint);
       }
+      // The usual case, without an await: the shared dispatcher already exists.
+      const d = req.agent === undefined && dispatcher ? dispatcher : fallback ? undefined : await dispatcherFor(req);
+      if (!d) return viaFallback(fallback!, req);
       const headers: Record<string, string> = { 'user-agent': userAgent, ...req.headers };
       let body: string | Buffer | undefined;
       if (typeof req.body === 'string') {
@@ -70,13 +128,22 @@ export function undiciTransport(options: UndiciTransportOptions = {}): Transport
       return exchange(d, req, headers, body);
     },
     clientCertificateAgent(certificate: ClientCertificate) {
-      return make(
+      return new CertificateAgent(
         'pfx' in certificate
           ? { pfx: Buffer.from(certificate.pfx), ...(certificate.passphrase !== undefined ? { passphrase: certificate.passphrase } : {}) }
           : { cert: pem(certificate.cert), key: pem(certificate.key) },
+        certificate,
       );
     },
   };
+}
+
+/** A request for the fallback transport: a certificate is presented through the fallback's own agent. */
+function viaFallback(t: Transport, req: HttpRequest): Promise<TransportResponse> {
+  const agent = req.agent;
+  if (!(agent instanceof CertificateAgent)) return t.send(req);
+  if (!t.clientCertificateAgent) throw new WxConfigError('the fallback transport cannot present a client certificate', { endpoint: req.endpoint });
+  return t.send({ ...req, agent: t.clientCertificateAgent(agent.certificate) });
 }
 
 function pem(v: string | Uint8Array): string | Buffer {

@@ -16,7 +16,7 @@ import { Agent } from '../../generated/work/index.js';
 import { describeErrcode } from '../../src/protocols/errcodes.js';
 import { createClient, WxApiError } from '../../src/index.js';
 import { createWorkClient } from '../../src/work/index.js';
-import type { HttpRequest, Transport } from '../../src/transport/fetch.js';
+import type { HttpRequest, Transport } from '../../src/transport/types.js';
 import { describeReference, REFERENCE_DIR } from '../reference.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));

@@ -12,7 +12,8 @@ import { WxCryptoError, WxPayError, WxValidationError } from '../../src/core/err
 import { parseXml } from '../../src/core/xml-parse.js';
 import { createPay } from '../../src/pay/index.js';
 import { signV2, type V2SignType } from '../../src/pay/signatures.js';
-import { createTransport, type Transport } from '../../src/transport/fetch.js';
+import { fetchTransport } from '../../src/transport/fetch.js';
+import type { Transport } from '../../src/transport/types.js';
 import { server } from '../helpers.js';
 import { APPID, MCHID, V2_KEY } from './helpers.js';
 
@@ -70,7 +71,7 @@ function expectSigned(fields: Record<string, string>, signType: V2SignType): voi
 
 /** msw's fetch, with a stand-in for the TLS client certificate (the certificate itself is tested in client-certificate.test.ts). */
 function certificateTransport(): Transport {
-  const base = createTransport();
+  const base = fetchTransport();
   return { send: (req) => base.send({ ...req, agent: undefined }), clientCertificateAgent: () => ({ stand_in: true }) };
 }
 

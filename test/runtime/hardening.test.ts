@@ -8,7 +8,7 @@ import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Material } from '../../generated/official-account/index.js';
 import { createClient, hubStorage, WxAbortError, WxApiError, WxError, WxNetworkError, WxStorageError, WxTimeoutError } from '../../src/index.js';
-import type { Transport } from '../../src/transport/fetch.js';
+import type { Transport } from '../../src/transport/types.js';
 import { nodeTransport } from '../../src/transport/node.js';
 
 const APPID = 'wx00000000000000aa';

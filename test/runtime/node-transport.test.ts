@@ -5,7 +5,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Material } from '../../generated/official-account/index.js';
 import { createClient, WxHttpError, WxNetworkError, WxTimeoutError } from '../../src/index.js';
-import type { HttpRequest } from '../../src/transport/fetch.js';
+import type { HttpRequest } from '../../src/transport/types.js';
 import { BufferedResponse } from '../../src/transport/buffered-response.js';
 import { nodeTransport } from '../../src/transport/node.js';
 

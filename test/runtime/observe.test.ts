@@ -36,6 +36,12 @@ describe('hooks', () => {
     expect(errors[0]).toMatchObject({ endpoint: 'Material.getMaterialCount', attempt: 1, next: 'replay', host: 'api.weixin.qq.com' });
     expect(responses.at(-1)).toMatchObject({ endpoint: 'Material.getMaterialCount', attempt: 2, status: 200 });
     expect(typeof responses.at(-1)!.durationMs).toBe('number');
+    // One callId for both attempts of the material call (the replay), another for each token fetch.
+    const ids = requests.map((r) => r.callId);
+    expect(ids[1]).toBe(ids[3]);
+    expect(new Set(ids).size).toBe(3);
+    expect(errors[0]!.callId).toBe(ids[1]);
+    expect(responses.at(-1)!.callId).toBe(ids[1]);
     const all = JSON.stringify([requests, responses, errors.map((e) => ({ ...e, error: String(e.error) }))]);
     expect(all).not.toMatch(/access_token=T\d/);
     expect(all).not.toContain('test-secret-never-printed');
