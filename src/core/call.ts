@@ -90,7 +90,7 @@ async function attempts<R>(
         if (hooks?.onResponse) safely(logger, 'onResponse', () => hooks.onResponse!({ ...info, status: response.status, durationMs }));
         logger.debug?.(`[wxkit] ${d.id} ${info.method} ${info.url} attempt ${attempt} → ${response.status} (${durationMs} ms)`);
       }
-      return { data, response: responseInfo(response, wire.url, attempt) };
+      return { data, response: new AttemptResponse(response, wire.url, attempt) };
     } catch (error) {
       if (bound.stopped) throw error;
       let next: 'replay' | 'retry' | 'fail' = 'fail';
@@ -131,21 +131,38 @@ async function attempts<R>(
   }
 }
 
-/** The redacted URL is built only if someone reads it: most callers never ask for the response. */
-function responseInfo(response: TransportResponse, url: URL, attempts: number): ResponseInfo {
-  let redacted: string | undefined;
-  return {
-    status: response.status,
-    // A getter: the Node transports build their Headers only when someone reads them.
-    get headers() {
-      return response.headers;
-    },
-    host: url.host,
-    get url() {
-      return (redacted ??= redact(url.href));
-    },
-    attempts,
-  };
+/**
+ * What `.withResponse()` reports. A class, so its getters live once on the prototype: the redacted
+ * URL and the Headers (the Node transports build theirs only when read) cost nothing for the
+ * callers, most of them, who never ask.
+ */
+class AttemptResponse implements ResponseInfo {
+  readonly status: number;
+  readonly host: string;
+  readonly attempts: number;
+  readonly #response: TransportResponse;
+  readonly #url: URL;
+  #redacted: string | undefined;
+
+  constructor(response: TransportResponse, url: URL, attempts: number) {
+    this.status = response.status;
+    this.host = url.host;
+    this.attempts = attempts;
+    this.#response = response;
+    this.#url = url;
+  }
+
+  get headers(): Headers {
+    return this.#response.headers;
+  }
+
+  get url(): string {
+    return (this.#redacted ??= redact(this.#url.href));
+  }
+
+  toJSON(): ResponseInfo {
+    return { status: this.status, headers: this.headers, host: this.host, url: this.url, attempts: this.attempts };
+  }
 }
 
 const warned = new WeakSet<EndpointDescriptor>();
