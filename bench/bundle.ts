@@ -76,16 +76,6 @@ export async function benchBundle(): Promise<Row[]> {
       note: zodNote(one),
     },
     {
-      name: 'bundle: one endpoint, lazy chunks (schemas, errcodes)',
-      value: kb(one.lazy),
-      baseline: kb(ky.eager),
-      ratio: one.lazy / ky.eager,
-      goal: '—',
-      unit: 'KB',
-      baselineLabel: 'ky alone, called once',
-      note: `${one.chunks - 1} chunk(s), loaded only on validation or a first error`,
-    },
-    {
       name: 'bundle: every entry point, eager',
       value: kb(all.eager),
       baseline: kb(ky.eager),
