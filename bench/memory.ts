@@ -28,8 +28,6 @@ export async function benchMemory(opts: { quick: boolean }): Promise<Row[]> {
       target: 'node20',
       outdir: tmp,
       outExtension: { '.js': '.mjs' },
-      // undici (the Node default transport) is CommonJS: an ESM bundle needs a require for it.
-      banner: { js: "import { createRequire as __wxkitRequire } from 'node:module'; const require = __wxkitRequire(import.meta.url);" },
       logLevel: 'silent',
     });
     const probe = async (...args: string[]): Promise<Probe> => {
