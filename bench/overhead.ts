@@ -99,7 +99,8 @@ export async function benchOverhead(opts: { quick: boolean }): Promise<Row[]> {
     for (const c of [1, 50]) row('wxkit default on Node (undici)', 'wxkit', 'undici', 'bare undici.request', '≤ 1.25×', c);
     for (const c of [1, 50]) row('wxkit portable transport (fetchTransport on global fetch)', 'wxkit-fetch', 'fetch', 'bare fetch', '≤ 1.10×', c);
     for (const c of [1, 50]) row('bare fetch bounded by a timeout signal (what any timeout costs fetch)', 'fetch-timeout', 'fetch', 'bare fetch', '—', c);
-    for (const c of [1, 50]) row('wxkit portable transport vs bare fetch with a timeout signal', 'wxkit-fetch', 'fetch-timeout', 'bare fetch + timeout signal', '—', c);
+    for (const c of [1, 50])
+      row('wxkit portable transport vs bare fetch with a timeout signal', 'wxkit-fetch', 'fetch-timeout', 'bare fetch + timeout signal', '—', c);
     for (const c of [1, 50]) row('wxkit + kyTransport() (opt-in: ky runs the exchange)', 'wxkit-ky', 'fetch', 'bare fetch', '—', c);
     for (const c of [1, 50]) row('bare undici.request', 'undici', 'fetch', 'bare fetch', '—', c);
     for (const c of [1, 50]) row('wxkit + nodeTransport()', 'wxkit-node', 'fetch', 'bare fetch', '—', c);

@@ -200,7 +200,9 @@ export function createPay(options: PayOptions): PayClient {
     ? () => {
         if (certificateAgent !== undefined) return certificateAgent;
         if (!settings.transport.clientCertificateAgent) {
-          throw new WxConfigError(`merchant ${mchid}: this transport cannot present the client certificate; on Node leave transport unset (undici) or use nodeTransport() from wxkit/transport/node`);
+          throw new WxConfigError(
+            `merchant ${mchid}: this transport cannot present the client certificate; on Node leave transport unset (undici) or use nodeTransport() from wxkit/transport/node`,
+          );
         }
         return (certificateAgent = settings.transport.clientCertificateAgent(certificate));
       }

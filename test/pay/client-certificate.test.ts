@@ -95,7 +95,9 @@ describe('client certificates', () => {
     await expect(refund(bare, params)).rejects.toThrow(WxConfigError);
     await expect(refund(bare, params)).rejects.toThrow(/Test\.refund must present the merchant API certificate/);
     const onFetch = createPay({ mchid: MCHID, key: V2_KEY, baseUrl: base, clientCertificate: { pfx: tls('client.p12'), passphrase: '1900000109' } });
-    await expect(refund(onFetch, params)).rejects.toThrow(/cannot present the client certificate; on Node leave transport unset \(undici\) or use nodeTransport/);
+    await expect(refund(onFetch, params)).rejects.toThrow(
+      /cannot present the client certificate; on Node leave transport unset \(undici\) or use nodeTransport/,
+    );
     expect(seen).toEqual([]);
   });
 
