@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_APPS, startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { startConnectProxy } from './connect-proxy.js';
 
 const run = promisify(execFile);
 const REPO = join(import.meta.dirname, '../..');
@@ -20,8 +21,8 @@ const OA = DEMO_APPS[0]!;
 const PROGRAM = `
 import { createClient } from './src/index.js';
 import { Material } from './generated/official-account/index.js';
-const [baseUrl, appid, appsecret] = process.argv.slice(2);
-const client = createClient({ appType: 'official_account', appid, appsecret, baseUrl, retry: { retries: 0 } });
+const [baseUrl, appid, appsecret, proxy] = process.argv.slice(2);
+const client = createClient({ appType: 'official_account', appid, appsecret, baseUrl, retry: { retries: 0 }, ...(proxy ? { proxy } : {}) });
 try {
   const first = await Material.getMaterialCount(client);
   const second = await Material.batchGetMaterial(client, { type: 'image', offset: 0, count: 1 });
@@ -88,17 +89,25 @@ describe('the Node default in a single-file bundle', () => {
     expect(String(out.message)).not.toContain('proxy-password');
   });
 
-  it('beside node_modules, the same bundle loads undici and warns of nothing', async () => {
+  it('beside node_modules, the same bundle loads undici, warns of nothing, and honours createClient({ proxy })', async () => {
     const nested = join(REPO, 'node_modules', '.wxkit-bundled-test');
     const { mkdirSync, copyFileSync } = await import('node:fs');
     mkdirSync(nested, { recursive: true });
+    const proxy = await startConnectProxy();
     try {
       copyFileSync(bundle, join(nested, 'app.mjs'));
       writeFileSync(join(nested, 'package.json'), '{ "type": "module" }\n');
-      const { stdout, stderr } = await run(process.execPath, [join(nested, 'app.mjs'), sim.url, OA.appid, OA.secret], { timeout: 30_000 });
-      expect(JSON.parse(stdout.trim())).toMatchObject({ ok: true });
-      expect(stderr).not.toContain('undici');
+      const direct = await run(process.execPath, [join(nested, 'app.mjs'), sim.url, OA.appid, OA.secret], { timeout: 30_000 });
+      expect(JSON.parse(direct.stdout.trim())).toMatchObject({ ok: true });
+      expect(direct.stderr).not.toContain('undici');
+      expect(proxy.tunnels).toEqual([]);
+      // The proxy option as an app passes it: every request (token fetch and calls) is tunnelled.
+      const proxied = await run(process.execPath, [join(nested, 'app.mjs'), sim.url, OA.appid, OA.secret, proxy.url], { timeout: 30_000 });
+      expect(JSON.parse(proxied.stdout.trim())).toMatchObject({ ok: true });
+      expect(proxy.tunnels.length).toBeGreaterThanOrEqual(1);
+      expect(new Set(proxy.tunnels)).toEqual(new Set([new URL(sim.url).host]));
     } finally {
+      proxy.close();
       rmSync(nested, { recursive: true, force: true });
     }
   });

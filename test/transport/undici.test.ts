@@ -8,10 +8,11 @@ import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Material } from '../../generated/official-account/index.js';
-import { createClient, WxAbortError, WxNetworkError, WxTimeoutError } from '../../src/index.js';
+import { createClient, WxAbortError, WxConfigError, WxNetworkError, WxTimeoutError } from '../../src/index.js';
 import { defaultTransport } from '../../src/transport/default-node.js';
 import { undiciTransport } from '../../src/transport/undici.js';
 import { DEMO_APPS, startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { startConnectProxy, type ConnectProxy } from './connect-proxy.js';
 
 const OA = DEMO_APPS[0]!;
 let sim: Simulator;
@@ -187,30 +188,16 @@ describe('undici transport', () => {
 });
 
 describe('proxies', () => {
-  // A CONNECT proxy that records the targets it tunnels to.
+  let proxy: ConnectProxy;
   let proxyPort: number;
-  const tunnels: string[] = [];
-  const proxy = http.createServer((_req, res) => res.writeHead(405).end());
-  proxy.on('connect', (req, client: net.Socket, head) => {
-    tunnels.push(String(req.url));
-    const [host, port] = String(req.url).split(':');
-    const upstream = net.connect(Number(port), host, () => {
-      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      upstream.write(head);
-      upstream.pipe(client);
-      client.pipe(upstream);
-    });
-    upstream.on('error', () => client.destroy());
-    client.on('error', () => upstream.destroy());
-  });
+  let tunnels: string[];
   const saved = { HTTPS_PROXY: process.env.HTTPS_PROXY, HTTP_PROXY: process.env.HTTP_PROXY, NO_PROXY: process.env.NO_PROXY };
   beforeAll(async () => {
-    proxyPort = await listen(proxy);
+    proxy = await startConnectProxy();
+    proxyPort = Number(new URL(proxy.url).port);
+    tunnels = proxy.tunnels;
   });
-  afterAll(() => {
-    proxy.closeAllConnections();
-    proxy.close();
-  });
+  afterAll(() => proxy.close());
   afterEach(() => {
     tunnels.length = 0;
     for (const [k, v] of Object.entries(saved)) {
@@ -226,6 +213,30 @@ describe('proxies', () => {
     const res = await t.send({ method: 'GET', url: target(), timeoutMs: 5000, endpoint: 'Credential.getAccessToken' });
     expect(await res.json()).toMatchObject({ expires_in: 7200 });
     expect(tunnels).toEqual([new URL(sim.url).host]);
+  });
+
+  // What createClient({ proxy }) picks on Node (vitest maps #default-transport to the portable one, for msw).
+  it('the Node default for a proxy setting sends a typed call, token fetch included, through that proxy; one transport per setting', async () => {
+    const proxyUrl = `http://127.0.0.1:${proxyPort}`;
+    const make = () =>
+      createClient({ appType: 'official_account', appid: OA.appid, appsecret: OA.secret, baseUrl: sim.url, transport: defaultTransport(proxyUrl) });
+    const oa = make();
+    expect(await Material.getMaterialCount(oa)).toMatchObject({ image_count: expect.any(Number) });
+    // One keep-alive tunnel carries both the token fetch and the call.
+    expect(tunnels.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(tunnels)).toEqual(new Set([new URL(sim.url).host]));
+    expect(defaultTransport(proxyUrl)).toBe(defaultTransport(proxyUrl));
+    expect(defaultTransport(proxyUrl)).not.toBe(defaultTransport());
+    await Material.getMaterialCount(make());
+  });
+
+  it('the portable default refuses a proxy with a WxConfigError (fetch has no portable proxy setting)', async () => {
+    const { defaultTransport: portable } = await import('../../src/transport/default-portable.js');
+    expect(() => portable('http://user:secret-pass@127.0.0.1:1')).toThrow(WxConfigError);
+    expect(() => portable('http://user:secret-pass@127.0.0.1:1')).not.toThrow(/secret-pass/);
+    expect(portable(false)).toBe(portable());
+    // The option as a client passes it.
+    expect(() => createClient({ appType: 'official_account', appid: OA.appid, appsecret: OA.secret, proxy: 'http://127.0.0.1:1' })).toThrow(WxConfigError);
   });
 
   it('honours HTTP_PROXY / HTTPS_PROXY and NO_PROXY from the environment, and proxy: false ignores them', async () => {
