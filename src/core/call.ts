@@ -3,7 +3,7 @@
 // after a token error, retry transient failures of idempotent endpoints, validate if asked, and
 // stop everything at the call's deadline.
 import { callInfo, describeOutcome, nextCallId, safely } from './observe.js';
-import { redact, WxAbortError, WxConfigError, WxNetworkError, WxTimeoutError, WxValidationError } from './errors.js';
+import { errorLocation, redact, WxAbortError, WxConfigError, WxNetworkError, WxTimeoutError, WxValidationError } from './errors.js';
 import type { HttpRequest, TransportResponse } from '../transport/types.js';
 import { WxPromise, type ResponseInfo, type WithResponse } from './promise.js';
 import { encodeRequest, readUploads } from '../protocols/encode.js';
@@ -261,7 +261,7 @@ class Deadline {
    */
   explain(error: unknown, url: URL, endpoint: string): unknown {
     const deadline = this.#stopped ? this.#reason === DEADLINE : error instanceof WxTimeoutError && this.remaining() <= 0;
-    if (deadline) return new WxTimeoutError(redact(`${url.origin}${url.pathname}`), this.#ms, endpoint, 'deadline');
+    if (deadline) return new WxTimeoutError(errorLocation(url), this.#ms, endpoint, 'deadline');
     if (!this.#stopped) return error;
     return new WxAbortError(endpoint, this.#caller?.reason ?? this.#reason);
   }

@@ -226,6 +226,11 @@ export function redact(text: string, known?: readonly (string | undefined)[]): s
 
 const CREDENTIAL_SET: ReadonlySet<string> = new Set(CREDENTIAL_NAMES);
 
+/** A request URL as errors name it: origin and path only (the query carries credentials), redacted. */
+export function errorLocation(url: URL): string {
+  return redact(`${url.origin}${url.pathname}`);
+}
+
 /** The credential values a request URL carries, for `redact(text, known)`. */
 export function credentialValues(url: URL): string[] {
   const out: string[] = [];

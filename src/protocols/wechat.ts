@@ -2,7 +2,7 @@
 // non-zero errcode, also on endpoints that normally return an image, so every response kind checks
 // for a JSON error body before handing bytes or text back.
 import { describeEndpointErrcode, TOKEN_ERRCODES } from './errcodes.js';
-import { redact, requestCredentials, WxApiError, WxError, WxHttpError, WxNetworkError, WxValidationError } from '../core/errors.js';
+import { errorLocation, requestCredentials, WxApiError, WxError, WxHttpError, WxNetworkError, WxValidationError } from '../core/errors.js';
 import type { TransportResponse } from '../transport/types.js';
 import { parseXml } from '../core/xml-parse.js';
 import type { AppType } from '../core/enums.js';
@@ -42,7 +42,7 @@ async function decodeWechat(response: TransportResponse, d: EndpointDescriptor, 
       secrets: requestCredentials(req),
     });
   }
-  if (!response.ok) throw new WxHttpError(response.status, redact(`${req.url.origin}${req.url.pathname}`), d.id);
+  if (!response.ok) throw new WxHttpError(response.status, errorLocation(req.url), d.id);
   switch (kind) {
     case 'text':
       return text;
@@ -81,7 +81,7 @@ export async function readBody<T>(response: TransportResponse, url: URL, d: Endp
     return await read(response);
   } catch (error) {
     if ((error as Error)?.name === 'AbortError' || error instanceof WxError) throw error;
-    throw new WxNetworkError(redact(`${url.origin}${url.pathname}`), error, d.id);
+    throw new WxNetworkError(errorLocation(url), error, d.id);
   }
 }
 

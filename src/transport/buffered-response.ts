@@ -102,8 +102,3 @@ function latin1(v: string | Uint8Array): string {
   for (let i = 0; i < v.length; i++) out += String.fromCharCode(v[i]!);
   return out;
 }
-
-export /** Origin and path only: the query carries the access_token. */
-function where(url: URL): string {
-  return redact(`${url.origin}${url.pathname}`);
-}

@@ -4,8 +4,9 @@
 // call's deadline), and one listener follows the caller's signal. The body is read here, inside
 // that timer, so a server that sends headers and then trickles the body cannot hold a call.
 // kyTransport (ky.ts) runs the same exchange through a ky instance.
-import { redact, WxNetworkError, WxTimeoutError } from '../core/errors.js';
+import { errorLocation, WxNetworkError, WxTimeoutError } from '../core/errors.js';
 import { BufferedResponse } from './buffered-response.js';
+import { withUserAgent } from './outgoing.js';
 import type { FetchLike, HttpRequest, Transport, TransportResponse } from './types.js';
 
 export interface FetchTransportOptions {
@@ -31,15 +32,7 @@ export function fetchTransport(options: FetchTransportOptions = {}): Transport {
 export async function exchangeOverFetch(req: HttpRequest, userAgent: string, send: FetchLike): Promise<TransportResponse> {
   const { url, signal } = req;
   if (signal?.aborted) throw signal.reason;
-  const headers: Record<string, string> = {};
-  let agentNamed = false;
-  if (req.headers) {
-    for (const name in req.headers) {
-      if (!agentNamed && name.toLowerCase() === 'user-agent') agentNamed = true;
-      headers[name] = req.headers[name]!;
-    }
-  }
-  if (!agentNamed) headers['user-agent'] = userAgent;
+  const headers = withUserAgent(req.headers, userAgent);
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -59,9 +52,8 @@ export async function exchangeOverFetch(req: HttpRequest, userAgent: string, sen
   } catch (e) {
     // The call loop names the caller's abort by the signal's reason.
     if (signal?.aborted) throw signal.reason;
-    const where = redact(`${url.origin}${url.pathname}`);
-    if (timedOut) throw new WxTimeoutError(where, req.timeoutMs, req.endpoint);
-    throw new WxNetworkError(where, e, req.endpoint);
+    if (timedOut) throw new WxTimeoutError(errorLocation(url), req.timeoutMs, req.endpoint);
+    throw new WxNetworkError(errorLocation(url), e, req.endpoint);
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);

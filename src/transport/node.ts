@@ -6,8 +6,9 @@
 // Portable code (Bun, Deno, edge) should keep the fetch transport.
 import http from 'node:http';
 import https from 'node:https';
-import { WxNetworkError, WxTimeoutError } from '../core/errors.js';
-import { BufferedResponse, where } from './buffered-response.js';
+import { errorLocation, WxNetworkError, WxTimeoutError } from '../core/errors.js';
+import { BufferedResponse } from './buffered-response.js';
+import { nodeBody, withUserAgent } from './outgoing.js';
 import type { HttpRequest, Transport, TransportResponse } from './types.js';
 export type { ClientCertificate } from './types.js';
 
@@ -41,21 +42,13 @@ export function nodeTransport(options: NodeTransportOptions = {}): Transport {
       const { url } = req;
       const secure = url.protocol === 'https:';
       if (!secure && url.protocol !== 'http:') {
-        throw new WxNetworkError(where(url), new Error(`unsupported protocol ${url.protocol}`), req.endpoint);
+        throw new WxNetworkError(errorLocation(url), new Error(`unsupported protocol ${url.protocol}`), req.endpoint);
       }
-      const headers: Record<string, string | number> = { 'user-agent': userAgent, ...req.headers };
-      let body: Buffer | undefined;
-      if (typeof req.body === 'string') {
-        body = Buffer.from(req.body);
-        headers['content-type'] ??= 'application/json; charset=utf-8';
-      } else if (req.body instanceof Uint8Array) {
-        body = Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength);
-      } else if (req.body !== undefined) {
-        // Let the platform write the multipart bytes and boundary, exactly as fetch would send them.
-        const encoded = new Response(req.body);
-        headers['content-type'] = encoded.headers.get('content-type')!;
-        body = Buffer.from(await encoded.arrayBuffer());
-      }
+      const named = withUserAgent(req.headers, userAgent);
+      const text = await nodeBody(req, named);
+      // node:http needs the length up front: the body as bytes.
+      const body = typeof text === 'string' ? Buffer.from(text) : text;
+      const headers: Record<string, string | number> = named;
       if (body !== undefined) headers['content-length'] = body.length;
       else if (req.method !== 'GET' && req.method !== 'DELETE') headers['content-length'] = 0;
       // A certificate agent is TLS: a plain-http base URL (a local mock merchant) goes without it.
@@ -130,7 +123,7 @@ function request(
     );
     // One timer for the whole exchange (connect, send, headers and body), like fetch + ky's timeout;
     // socket idle timeouts would let a server that trickles bytes hold a call forever.
-    const timer = setTimeout(() => finish(new WxTimeoutError(where(url), req.timeoutMs, req.endpoint)), req.timeoutMs);
+    const timer = setTimeout(() => finish(new WxTimeoutError(errorLocation(url), req.timeoutMs, req.endpoint)), req.timeoutMs);
     signal?.addEventListener('abort', onAbort, { once: true });
     outgoing.on('error', (e) => finish(networkError(req, e)));
     outgoing.end(body);
@@ -139,5 +132,5 @@ function request(
 
 function networkError(req: HttpRequest, cause: unknown): WxNetworkError {
   // Node's own messages can echo the request; keep only the code and redact the rest.
-  return new WxNetworkError(where(req.url), cause, req.endpoint);
+  return new WxNetworkError(errorLocation(req.url), cause, req.endpoint);
 }

@@ -9,8 +9,9 @@
 // `proxy` names one explicitly, `proxy: false` ignores the environment.
 import type * as Undici from 'undici';
 import type { Dispatcher } from 'undici';
-import { WxConfigError, WxNetworkError, WxTimeoutError } from '../core/errors.js';
-import { BufferedResponse, where } from './buffered-response.js';
+import { errorLocation, WxConfigError, WxNetworkError, WxTimeoutError } from '../core/errors.js';
+import { BufferedResponse } from './buffered-response.js';
+import { nodeBody, withUserAgent } from './outgoing.js';
 import type { ClientCertificate, HttpRequest, Transport, TransportResponse } from './types.js';
 
 export interface UndiciTransportOptions {
@@ -107,24 +108,13 @@ export function undiciTransport(options: UndiciTransportOptions = {}): Transport
     async send(req) {
       const { url } = req;
       if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new WxNetworkError(where(url), new Error(`unsupported protocol ${url.protocol}`), req.endpoint);
+        throw new WxNetworkError(errorLocation(url), new Error(`unsupported protocol ${url.protocol}`), req.endpoint);
       }
       // The usual case, without an await: the shared dispatcher already exists.
       const d = req.agent === undefined && dispatcher ? dispatcher : fallback ? undefined : await dispatcherFor(req);
       if (!d) return viaFallback(fallback!, req);
-      const headers: Record<string, string> = { 'user-agent': userAgent, ...req.headers };
-      let body: string | Buffer | undefined;
-      if (typeof req.body === 'string') {
-        body = req.body;
-        headers['content-type'] ??= 'application/json; charset=utf-8';
-      } else if (req.body instanceof Uint8Array) {
-        body = Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength);
-      } else if (req.body !== undefined) {
-        // Let the platform write the multipart bytes and boundary, exactly as fetch would send them.
-        const encoded = new Response(req.body);
-        headers['content-type'] = encoded.headers.get('content-type')!;
-        body = Buffer.from(await encoded.arrayBuffer());
-      }
+      const headers = withUserAgent(req.headers, userAgent);
+      const body = await nodeBody(req, headers);
       return exchange(d, req, headers, body);
     },
     clientCertificateAgent(certificate: ClientCertificate) {
@@ -181,7 +171,7 @@ function exchange(d: Dispatcher, req: HttpRequest, headers: Record<string, strin
       abort?.(STOPPED);
     };
     const onAbort = () => finish(signal!.reason);
-    const timer = setTimeout(() => finish(new WxTimeoutError(where(url), req.timeoutMs, req.endpoint)), req.timeoutMs);
+    const timer = setTimeout(() => finish(new WxTimeoutError(errorLocation(url), req.timeoutMs, req.endpoint)), req.timeoutMs);
     signal?.addEventListener('abort', onAbort, { once: true });
     const handler: Dispatcher.DispatchHandler = {
       onConnect(a) {
@@ -203,7 +193,7 @@ function exchange(d: Dispatcher, req: HttpRequest, headers: Record<string, strin
       },
       // undici's messages can name the request; WxNetworkError keeps a redacted copy of the cause.
       onError(error) {
-        finish(new WxNetworkError(where(url), error, req.endpoint));
+        finish(new WxNetworkError(errorLocation(url), error, req.endpoint));
       },
     };
     try {
@@ -221,7 +211,7 @@ function exchange(d: Dispatcher, req: HttpRequest, headers: Record<string, strin
         handler,
       );
     } catch (error) {
-      finish(new WxNetworkError(where(url), error, req.endpoint));
+      finish(new WxNetworkError(errorLocation(url), error, req.endpoint));
     }
   });
 }
