@@ -67,11 +67,12 @@ export class SimulatorState {
 
   /** The current token when still valid (stable_token semantics), otherwise a new one. */
   stableToken(appid: string, force: boolean): { access_token: string; expires_in: number } {
+    const now = this.now();
     const current = this.#current.get(appid);
     const info = current ? this.#tokens.get(current) : undefined;
-    if (!force && current && info && !info.revoked && info.expiresAt > this.now()) {
+    if (!force && current && info && !info.revoked && info.expiresAt > now) {
       this.counters.tokenRequests[appid] = (this.counters.tokenRequests[appid] ?? 0) + 1;
-      return { access_token: current, expires_in: Math.floor((info.expiresAt - this.now()) / 1000) };
+      return { access_token: current, expires_in: Math.floor((info.expiresAt - now) / 1000) };
     }
     return this.issueToken(appid);
   }
@@ -94,12 +95,14 @@ export class SimulatorState {
   ticket(appid: string, type: string): { ticket: string; expires_in: number } {
     const key = `${appid}:${type}`;
     this.counters.ticketRequests[appid] = (this.counters.ticketRequests[appid] ?? 0) + 1;
+    // One clock reading: a ticket issued by this call reports its whole 7200 s, as WeChat does.
+    const now = this.now();
     let t = this.#tickets.get(key);
-    if (!t || t.expiresAt <= this.now()) {
-      t = { ticket: `SIM_${type}_${randomBytes(16).toString('base64url')}`, expiresAt: this.now() + 7_200_000 };
+    if (!t || t.expiresAt <= now) {
+      t = { ticket: `SIM_${type}_${randomBytes(16).toString('base64url')}`, expiresAt: now + 7_200_000 };
       this.#tickets.set(key, t);
     }
-    return { ticket: t.ticket, expires_in: Math.floor((t.expiresAt - this.now()) / 1000) };
+    return { ticket: t.ticket, expires_in: Math.floor((t.expiresAt - now) / 1000) };
   }
 
   addFault(f: Fault): void {

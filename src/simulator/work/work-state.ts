@@ -107,10 +107,11 @@ export class WorkSimState {
 
   /** The valid token of `key`, or a new one. */
   issue(key: string, owner: string, kind: Issued['kind'], agentid?: number): { token: string; expiresIn: number } {
+    const now = this.now();
     const existing = this.current.get(key);
     const info = existing ? this.tokens.get(existing) : undefined;
-    if (existing && info && !info.revoked && info.expiresAt > this.now()) {
-      return { token: existing, expiresIn: Math.floor((info.expiresAt - this.now()) / 1000) };
+    if (existing && info && !info.revoked && info.expiresAt > now) {
+      return { token: existing, expiresIn: Math.floor((info.expiresAt - now) / 1000) };
     }
     const prefix = kind === 'corp' ? 'SIMWORK_' : kind === 'suite' ? 'SIMSUITE_' : 'SIMPROVIDER_';
     const token = `${prefix}${owner}_${randomBytes(12).toString('hex')}`;
@@ -156,12 +157,14 @@ export class WorkSimState {
   }
 
   ticket(key: string): { ticket: string; expires_in: number } {
+    // One clock reading: a ticket issued by this call reports its whole 7200 s, as WeCom does.
+    const now = this.now();
     let t = this.tickets.get(key);
-    if (!t || t.expiresAt <= this.now()) {
-      t = { ticket: `SIMWORK_TICKET_${randomBytes(16).toString('base64url')}`, expiresAt: this.now() + 7_200_000 };
+    if (!t || t.expiresAt <= now) {
+      t = { ticket: `SIMWORK_TICKET_${randomBytes(16).toString('base64url')}`, expiresAt: now + 7_200_000 };
       this.tickets.set(key, t);
     }
-    return { ticket: t.ticket, expires_in: Math.floor((t.expiresAt - this.now()) / 1000) };
+    return { ticket: t.ticket, expires_in: Math.floor((t.expiresAt - now) / 1000) };
   }
 
   count(bucket: Exclude<keyof WorkCounters, 'calls'>, key: string): void {
