@@ -6,19 +6,26 @@ import type { WireRequest } from '../protocols/types.js';
 import type { TokenProvider } from '../core/runtime.js';
 
 export interface Authenticator {
-  /** Adds the credential to `req`. Returns the token it used when a refused token can be replaced. */
-  apply(req: WireRequest): Promise<string | undefined>;
+  /**
+   * Adds the credential to `req`. Returns the token it used when a refused token can be replaced.
+   * May answer synchronously when it needs no I/O (a cached token), so the call does not wait.
+   */
+  apply(req: WireRequest): string | undefined | Promise<string | undefined>;
   /** The token returned by `apply` was refused: forget exactly that one. Present on replayable schemes. */
   invalidate?(stale: string): Promise<void>;
 }
 
 /** A cached token sent as `?<name>=<token>`, replaced once when the server refuses it. */
 export function tokenInQuery(name: string, provider: TokenProvider): Authenticator {
+  const use = (req: WireRequest, token: string): string => {
+    req.url.searchParams.set(name, token);
+    return token;
+  };
   return {
-    async apply(req) {
-      const token = await provider.get();
-      req.url.searchParams.set(name, token);
-      return token;
+    apply(req) {
+      const now = provider.peek?.();
+      if (now !== undefined) return use(req, now);
+      return provider.get().then((token) => use(req, token));
     },
     invalidate: (stale) => provider.invalidate(stale),
   };

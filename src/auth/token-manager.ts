@@ -72,6 +72,18 @@ export class TokenManager {
     };
   }
 
+  /**
+   * The stored token, read synchronously, when the store allows that (memory storage) and the
+   * token is not due for a refresh; otherwise undefined, and `get()` is the way. Every API call
+   * asks for its token, so the common case should not wait for anything.
+   */
+  peek(): string | undefined {
+    const raw = this.#opts.storage.peek?.(this.key);
+    if (!raw) return undefined;
+    const stored = this.#record(raw);
+    return stored && stored.e - this.#opts.now() > this.#opts.refreshMarginMs ? stored.v : undefined;
+  }
+
   /** A token valid now. Fetches only when none is stored or the stored one is about to expire. */
   async get(): Promise<string> {
     const stored = (await this.#read())?.record;
@@ -179,8 +191,14 @@ export class TokenManager {
   async #read(): Promise<{ raw: string; record: Stored | undefined } | undefined> {
     const raw = await this.#opts.storage.get(this.key);
     if (!raw) return undefined;
-    if (this.#parsed?.raw !== raw) this.#parsed = { raw, record: parseRecord(raw) };
+    this.#record(raw);
     return this.#parsed;
+  }
+
+  /** The record stored as `raw`, parsed once per distinct text. */
+  #record(raw: string): Stored | undefined {
+    if (this.#parsed?.raw !== raw) this.#parsed = { raw, record: parseRecord(raw) };
+    return this.#parsed.record;
   }
 }
 

@@ -66,7 +66,8 @@ async function attempts<R>(
     // Getting the credential is not retried here: a token fetch is a call of its own with its own
     // retries, and retrying it again per API attempt would multiply the two budgets. Schemes
     // overwrite what they set, so the same request can be authenticated again for a replay.
-    const credential = await bound.race(rt.authenticate(d.auth, wire));
+    const pending = rt.authenticate(d.auth, wire);
+    const credential = typeof pending === 'object' ? await bound.race(pending) : pending;
     const info = observed ? callInfo(callId, d.id, wire.method, wire.url, attempt) : undefined;
     const started = observed ? performance.now() : 0;
     if (info && hooks?.onRequest) safely(logger, 'onRequest', () => hooks.onRequest!(info));

@@ -16,6 +16,8 @@ import type { AppType, EndpointDescriptor, ValidationMode } from './types.js';
 /** Anything that hands out a token and can be told one failed: TokenManager, a hub, a component. */
 export interface TokenProvider {
   get(): Promise<string>;
+  /** The token when it is at hand without waiting (see TokenManager.peek); undefined sends callers to get(). */
+  peek?(): string | undefined;
   invalidate(stale: string): Promise<void>;
 }
 
@@ -205,11 +207,12 @@ export class Runtime {
    * Adds the credential the endpoint's scheme needs to the final request; returns the token used
    * when the scheme can replace a refused one.
    */
-  async authenticate(scheme: AuthScheme, req: WireRequest): Promise<string | undefined> {
+  /** Adds the credential of `scheme` to `req`; synchronous when the credential is at hand (see Authenticator.apply). */
+  authenticate(scheme: AuthScheme, req: WireRequest): string | undefined | Promise<string | undefined> {
     // component_appsecret: the component token endpoint carries its credentials in its own body.
     if (scheme === 'none' || scheme === 'component_appsecret') return undefined;
     const auth = this.#auth[scheme];
-    if (!auth) throw new WxConfigError(`client ${this.appid} cannot provide a ${scheme}`);
+    if (!auth) return Promise.reject(new WxConfigError(`client ${this.appid} cannot provide a ${scheme}`));
     return auth.apply(req);
   }
 

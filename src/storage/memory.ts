@@ -23,6 +23,7 @@ export function memoryStorage(options: { now?: () => number } = {}): Storage {
     async get(key) {
       return read(key);
     },
+    peek: read,
     async set(key, value, ttlMs) {
       map.set(key, { value, expiresAt: ttlMs === undefined ? Infinity : now() + ttlMs });
     },

@@ -8,6 +8,11 @@ export interface Storage {
   /** Shown in error messages, e.g. `file storage (/var/lib/wxkit)`; never contains credentials. */
   readonly name: string;
   get(key: string): Promise<string | undefined>;
+  /**
+   * The same read, synchronously, for stores held in this process (memory storage). A call that
+   * finds a fresh token this way skips a wait; stores across a network or a disk leave it out.
+   */
+  peek?(key: string): string | undefined;
   /** `ttlMs` undefined means keep until deleted. */
   set(key: string, value: string, ttlMs?: number): Promise<void>;
   delete(key: string): Promise<void>;

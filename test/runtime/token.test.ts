@@ -137,6 +137,43 @@ describe('TokenManager', () => {
     expect(await tm.expiresAt('T1')).toBe(1_000_000 + 7200_000);
   });
 
+  it('peek reads an in-process store synchronously, and only what get() would hand out without refreshing', async () => {
+    let now = 1_000_000;
+    const storage = memoryStorage({ now: () => now });
+    const tm = new TokenManager({ key: 'k', storage, now: () => now, refreshMarginMs: 300_000, fetch: async () => ({ value: 'T1', expiresIn: 7200 }) });
+    expect(tm.peek()).toBeUndefined(); // nothing stored: get() must fetch
+    expect(await tm.get()).toBe('T1');
+    expect(tm.peek()).toBe('T1');
+    // A change to the store shows at once: peek holds no copy of its own.
+    await storage.delete('k');
+    expect(tm.peek()).toBeUndefined();
+    await tm.put({ value: 'T2', expiresIn: 7200 });
+    expect(tm.peek()).toBe('T2');
+    now += 7200_000 - 200_000; // inside the refresh margin: get() decides (refresh ahead)
+    expect(tm.peek()).toBeUndefined();
+    // A store that lives elsewhere (no peek) always goes through get().
+    const { peek: _, ...remote } = memoryStorage();
+    const far = new TokenManager({ key: 'k', storage: remote as Storage, fetch: async () => ({ value: 'R1', expiresIn: 7200 }) });
+    expect(await far.get()).toBe('R1');
+    expect(far.peek()).toBeUndefined();
+  });
+
+  it('a call whose token is at hand sends without waiting for the store; one that is not still fetches once', async () => {
+    let reads = 0;
+    const inner = memoryStorage();
+    const counting: Storage = { ...inner, name: 'counting', get: (key) => (reads++, inner.get(key)), peek: (key) => inner.peek!(key) };
+    const seen = countEndpoint(() => true);
+    const tokens = tokenEndpoint();
+    const client = testClient({ storage: counting });
+    await Material.getMaterialCount(client); // cold: get() reads the store, fetches, stores
+    const coldReads = reads;
+    await Promise.all(Array.from({ length: 20 }, () => Material.getMaterialCount(client)));
+    expect(reads).toBe(coldReads); // the 20 warm calls peeked
+    expect(tokens.count).toBe(1);
+    expect(seen).toHaveLength(21);
+    expect(new Set(seen)).toEqual(new Set(['T1']));
+  });
+
   it('put stores a token obtained elsewhere, which get() then hands out without fetching', async () => {
     let n = 0;
     const tm = new TokenManager({ key: 'k', storage: memoryStorage(), fetch: async () => ({ value: `T${++n}`, expiresIn: 7200 }) });
