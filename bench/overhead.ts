@@ -1,9 +1,9 @@
 // Section 1: what a typed wxkit call costs on top of the HTTP client it runs on.
 // Every variant calls the same fake WeChat (a child process, see lib/server.ts) with the same
 // request: POST /cgi-bin/material/batchget_material?access_token=... and a JSON body, and parses
-// the JSON answer. Runs are interleaved in small blocks (see below) so drift on a shared machine
-// hits all variants alike; each figure is the median of 3 rounds, and each ratio compares two
-// figures from the same run.
+// the JSON answer. Runs are interleaved in short blocks in a shuffled order (see below) so drift
+// on a shared machine hits all variants alike; each figure is the median of a variant's blocks, and
+// each ratio the median of per-block ratios against a baseline measured in the same block.
 import http from 'node:http';
 import { createClient, type Client } from '../src/index.js';
 import { nodeTransport } from '../src/transport/node.js';
@@ -26,8 +26,7 @@ interface Variant {
   call: Call;
   /**
    * Share of the full count: figures without a goal get fewer calls to keep the run short, taking
-   * part in fewer blocks. Such figures are indicative only: a bare fetch with a timeout signal
-   * came out 15 % faster than bare fetch at a quarter share, so every baseline runs at full share.
+   * part in fewer blocks. Such figures are indicative only, so every baseline runs at full share.
    */
   share: number;
 }
@@ -48,48 +47,51 @@ export async function benchOverhead(opts: { quick: boolean }): Promise<Row[]> {
     }
     await server.reset();
 
-    // Each round is cut into blocks and every block runs every variant (in a rotating order), so
-    // a burst of load from another process on this shared machine lands on all variants alike
-    // instead of on whichever one was running for those few seconds. A round's figure is the sum of
-    // its blocks; the reported figure is the median of the rounds.
+    // The run is cut into short blocks, and every block runs every variant once, in an order
+    // shuffled afresh per block (seeded, so runs are comparable). Short blocks put a burst of load
+    // from another process on this shared machine on all variants alike. A fixed or rotating order
+    // would not do: each variant would always follow the same neighbour, whose leftovers (a warm or
+    // a cold connection pool, JIT state) it would inherit; in one such run a bare fetch with a
+    // timeout signal came out 10 % faster than bare fetch, though it does strictly more.
+    // A figure is the median of a variant's blocks; a ratio is the median of the per-block ratios
+    // of a variant to its baseline, each from the same few seconds, so slow drift cancels out.
     const blocks = opts.quick ? 3 : 20;
-    const times: Record<string, number[]> = {};
+    const shuffle = seededShuffle(0x5eed);
+    const perBlock: Record<string, (number | undefined)[]> = {};
     let sent = 0;
+    let index = 0;
     for (let round = 0; round < rounds; round++) {
       for (const c of [1, 50]) {
-        const sum: Record<string, { ms: number; calls: number }> = {};
-        for (let b = 0; b < blocks; b++) {
-          for (const v of rotate(variants, round * blocks + b)) {
-            // A quarter share runs in every fourth block (offset by round, so each gets its turn).
-            if (v.share < 1 && (b + round) % Math.round(1 / v.share) !== 0) continue;
+        for (let b = 0; b < blocks; b++, index++) {
+          for (const v of shuffle(variants)) {
+            // A quarter share runs in every fourth block.
+            if (v.share < 1 && index % Math.round(1 / v.share) !== 0) continue;
             const calls = Math.max(c, Math.round(n / blocks));
             collectGarbage();
             await pause(2);
             const ms = await timeCalls(v.call, calls, c);
-            const acc = (sum[v.key] ??= { ms: 0, calls: 0 });
-            acc.ms += ms;
-            acc.calls += calls;
+            (perBlock[`${v.key}@${c}`] ??= [])[index] = (ms / calls) * 1000;
             sent += calls;
           }
         }
-        // Normalised to n calls, so variants run with a smaller share compare per call.
-        for (const [key, { ms, calls }] of Object.entries(sum)) (times[`${key}@${c}`] ??= []).push((ms / calls) * n);
       }
     }
     const stats = await server.stats();
     if (stats.api !== sent) throw new Error(`server saw ${stats.api} API calls, expected ${sent}`);
     if (stats.token !== 0) throw new Error(`clients asked for ${stats.token} tokens after warm-up; the overhead would include token fetches`);
 
-    const us = (key: string) => (median(times[key]!) / n) * 1000;
+    const us = (key: string) => median(perBlock[key]!.filter((x): x is number => x !== undefined));
+    const pairedRatio = (key: string, base: string) => {
+      const b = perBlock[base]!;
+      return median(perBlock[key]!.flatMap((x, i) => (x !== undefined && b[i] !== undefined ? [x / b[i]!] : [])));
+    };
     const rows: Row[] = [];
     const row = (name: string, key: string, base: string, baseLabel: string, goal: string, c: number, note?: string) => {
-      const value = us(`${key}@${c}`);
-      const baseline = us(`${base}@${c}`);
       rows.push({
         name: `${name}, ${c === 1 ? 'sequential' : 'concurrency 50'}`,
-        value,
-        baseline,
-        ratio: value / baseline,
+        value: us(`${key}@${c}`),
+        baseline: us(`${base}@${c}`),
+        ratio: pairedRatio(`${key}@${c}`, `${base}@${c}`),
         goal,
         unit: 'µs/call',
         baselineLabel: baseLabel,
@@ -192,9 +194,21 @@ function makeVariants(base: string): Variant[] {
   ];
 }
 
-function rotate<T>(xs: T[], by: number): T[] {
-  const k = by % xs.length;
-  return [...xs.slice(k), ...xs.slice(0, k)];
+/** A Fisher-Yates shuffle driven by a small seeded generator (a 32-bit LCG): the same orders every run. */
+function seededShuffle(seed: number): <T>(xs: readonly T[]) => T[] {
+  let state = seed >>> 0;
+  const next = () => {
+    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
+    return state / 2 ** 32;
+  };
+  return (xs) => {
+    const out = [...xs];
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = Math.floor(next() * (i + 1));
+      [out[i], out[j]] = [out[j]!, out[i]!];
+    }
+    return out;
+  };
 }
 
 /**
