@@ -23,8 +23,8 @@ export function tokenInQuery(name: string, provider: TokenProvider): Authenticat
   };
   return {
     apply(req) {
-      const now = provider.peek?.();
-      if (now !== undefined) return use(req, now);
+      const cached = provider.peek?.();
+      if (cached !== undefined) return use(req, cached);
       return provider.get().then((token) => use(req, token));
     },
     invalidate: (stale) => provider.invalidate(stale),

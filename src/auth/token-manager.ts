@@ -81,13 +81,13 @@ export class TokenManager {
     const raw = this.#opts.storage.peek?.(this.key);
     if (!raw) return undefined;
     const stored = this.#record(raw);
-    return stored && stored.e - this.#opts.now() > this.#opts.refreshMarginMs ? stored.v : undefined;
+    return stored && this.#fresh(stored) ? stored.v : undefined;
   }
 
   /** A token valid now. Fetches only when none is stored or the stored one is about to expire. */
   async get(): Promise<string> {
     const stored = (await this.#read())?.record;
-    if (stored && stored.e - this.#opts.now() > this.#opts.refreshMarginMs) return stored.v;
+    if (stored && this.#fresh(stored)) return stored.v;
     if (stored && this.#isUsable(stored)) {
       // Still good for a while: hand it out and refresh behind the caller's back.
       this.#background ??= this.#refresh(stored.v)
@@ -181,6 +181,11 @@ export class TokenManager {
       `[wxkit] ${this.key}: WeChat's answer has expires_in ${JSON.stringify(token.expiresIn) ?? 'undefined'}; keeping the token for the documented ${DOCUMENTED_TOKEN_LIFETIME_S} s`,
     );
     return { value: token.value, expiresIn: DOCUMENTED_TOKEN_LIFETIME_S };
+  }
+
+  /** Not due for a refresh yet: more than the refresh margin left. */
+  #fresh(s: Stored): boolean {
+    return s.e - this.#opts.now() > this.#opts.refreshMarginMs;
   }
 
   /** Good enough to hand out: more than 30 s (or half the margin) left. */

@@ -66,8 +66,9 @@ async function attempts<R>(
     // Getting the credential is not retried here: a token fetch is a call of its own with its own
     // retries, and retrying it again per API attempt would multiply the two budgets. Schemes
     // overwrite what they set, so the same request can be authenticated again for a replay.
+    // A token at hand comes back as a string (or undefined for schemes without one): no wait, no race.
     const pending = rt.authenticate(d.auth, wire);
-    const credential = typeof pending === 'object' ? await bound.race(pending) : pending;
+    const credential = pending instanceof Promise ? await bound.race(pending) : pending;
     const info = observed ? callInfo(callId, d.id, wire.method, wire.url, attempt) : undefined;
     const started = observed ? performance.now() : 0;
     if (info && hooks?.onRequest) safely(logger, 'onRequest', () => hooks.onRequest!(info));

@@ -205,9 +205,9 @@ export class Runtime {
 
   /**
    * Adds the credential the endpoint's scheme needs to the final request; returns the token used
-   * when the scheme can replace a refused one.
+   * when the scheme can replace a refused one. Synchronous when the credential is at hand (see
+   * Authenticator.apply); a missing scheme rejects like any other credential failure.
    */
-  /** Adds the credential of `scheme` to `req`; synchronous when the credential is at hand (see Authenticator.apply). */
   authenticate(scheme: AuthScheme, req: WireRequest): string | undefined | Promise<string | undefined> {
     // component_appsecret: the component token endpoint carries its credentials in its own body.
     if (scheme === 'none' || scheme === 'component_appsecret') return undefined;
